@@ -1,0 +1,228 @@
+"""The tables. Times are aware UTC (``UTCDateTime``); JSON columns hold raw payloads and extras.
+
+``table=True`` models skip pydantic validation, so records are validated at the edge
+(``listener.records``) before they become rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from listener.records import utcnow
+from store.types import UTCDateTime
+
+
+class Role(StrEnum):
+    """What a staff member may do on the board."""
+
+    AGENT = "agent"
+    LEAD = "lead"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class Stage(StrEnum):
+    """Where a critic's case stands."""
+
+    ACKNOWLEDGE = "acknowledge"
+    EMPATHIZE = "empathize"
+    GOODWILL = "goodwill"
+    FAN = "fan"
+    WALK_AWAY = "walk_away"
+
+
+class Author(SQLModel, table=True):
+    """A person or account on one platform."""
+
+    __table_args__ = (UniqueConstraint("platform", "platform_id", name="uq_author_platform_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    platform_id: str = Field(max_length=255)
+    handle: str = Field(max_length=255, index=True)
+    display_name: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    account_created: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    is_brand: bool = False
+    first_seen: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Mention(SQLModel, table=True):
+    """One public post that mentions the brand. Unique per (source, external id)."""
+
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_mention_source_external_id"),
+        Index("ix_mention_author_created", "author_id", "created_at"),
+        Index("ix_mention_source_created", "source", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=32)
+    external_id: str = Field(max_length=512)
+    author_id: int = Field(foreign_key="author.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str | None = Field(default=None, max_length=16)
+    url: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    in_reply_to: str | None = Field(default=None, max_length=512)
+    thread_id: str | None = Field(default=None, max_length=512, index=True)
+    deleted: bool = False
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    raw: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class Score(SQLModel, table=True):
+    """A model's reading of one mention. New model versions add rows; history stays."""
+
+    __table_args__ = (
+        UniqueConstraint("mention_id", "model_name", "model_version", name="uq_score_model"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mention.id", index=True)
+    model_name: str = Field(max_length=128)
+    model_version: str = Field(max_length=64)
+    sentiment_label: str = Field(max_length=16)
+    p_negative: float
+    p_neutral: float
+    p_positive: float
+    sentiment: float = Field(description="p_positive - p_negative, in [-1, 1]")
+    toxicity: float
+    troll_likelihood: float
+    troll_reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+    language_supported: bool = True
+    scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Case(SQLModel, table=True):
+    """One critic's case on one topic: the unit staff work on."""
+
+    __table_args__ = (
+        Index("ix_case_queue", "is_open", "priority"),
+        Index("ix_case_open_stage", "is_open", "stage"),
+        Index("ix_case_open_assignee", "is_open", "assignee"),
+        Index("ix_case_author_topic", "author_id", "topic", "is_open"),
+        Index("ix_case_timer", "is_open", "timer_due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="author.id")
+    topic: str = Field(default="general", max_length=64)
+    source: str = Field(max_length=32, description="Where the opening mention came from.")
+    stage: str = Field(default=Stage.ACKNOWLEDGE.value, max_length=16)
+    is_open: bool = True
+    priority: float = 0.0
+    sla_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    timer_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    assignee: str | None = Field(default=None, max_length=255)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=32)
+    walkaway_reason: str | None = Field(default=None, max_length=64)
+    goodwill_spent: float = 0.0
+    incident: bool = False
+    latest_mention_id: int | None = Field(default=None, foreign_key="mention.id")
+    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class CaseEvent(SQLModel, table=True):
+    """The append-only audit trail of a case: who did what, when and why."""
+
+    __table_args__ = (Index("ix_caseevent_case_at", "case_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    kind: str = Field(max_length=32)
+    actor: str = Field(max_length=255, description="'engine' or 'user:<username>'")
+    stage_from: str | None = Field(default=None, max_length=16)
+    stage_to: str | None = Field(default=None, max_length=16)
+    mention_id: int | None = Field(default=None, foreign_key="mention.id")
+    body: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class SourceCursor(SQLModel, table=True):
+    """How far a source, or a pipeline stage (``stage:<name>``), has got."""
+
+    name: str = Field(primary_key=True, max_length=255)
+    value: str
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class User(SQLModel, table=True):
+    """A staff member who signs in to the board."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str
+    email: str | None = None
+    role: str = Field(default=Role.AGENT.value, max_length=16)
+    password_hash: str
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GoodwillLedger(SQLModel, table=True):
+    """Every goodwill spend: refund, credit or gift, by whom, on which case."""
+
+    __table_args__ = (Index("ix_goodwill_user_at", "actor", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    actor: str = Field(max_length=255)
+    kind: str = Field(max_length=32, description="refund, credit, gift, ...")
+    amount: float
+    currency: str = Field(default="USD", max_length=8)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    note: str | None = None
+    approved_by: str | None = Field(default=None, max_length=255)
+
+
+class Incident(SQLModel, table=True):
+    """A spike or a declared crisis: while open, templated replies pause."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, description="'manual' or 'spike'")
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    started_by: str = Field(max_length=255)
+    reason: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class WorkLease(SQLModel, table=True):
+    """A worker's claim on a unit of work, expiring so a dead worker's work is retried."""
+
+    __table_args__ = (Index("ix_worklease_queue_expires", "queue", "expires_at"),)
+
+    queue: str = Field(primary_key=True, max_length=64)
+    item_id: int = Field(primary_key=True)
+    worker: str = Field(max_length=128)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+__all__ = [
+    "Author",
+    "Case",
+    "CaseEvent",
+    "GoodwillLedger",
+    "Incident",
+    "Mention",
+    "Role",
+    "Score",
+    "SourceCursor",
+    "Stage",
+    "User",
+    "WorkLease",
+]
