@@ -60,8 +60,7 @@ def check_connection(engine: Engine) -> None:
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StorageError(
-            f"cannot reach the database {engine.url.render_as_string(hide_password=True)}: "
-            f"{reason}"
+            f"cannot reach the database {engine.url.render_as_string(hide_password=True)}: {reason}"
         ) from None
 
 

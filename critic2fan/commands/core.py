@@ -1,0 +1,131 @@
+"""Core commands: ``config show``, ``db upgrade``, ``import`` and ``demo``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from critic2fan.cli import app_context
+
+config_app = typer.Typer(help="Inspect the settings.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+
+
+@config_app.command("show")
+def config_show(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of TOML-ish text.")
+    ] = False,
+) -> None:
+    """Print the effective settings, secrets masked."""
+    from critic2fan.settings import config_file_path, masked_dump
+
+    actx = app_context(ctx)
+    data = masked_dump(actx.settings)
+    data["database_url"] = _masked_url(actx.database_url)
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, default=str))
+        return
+    source = config_file_path()
+    typer.echo(f"# config file: {source or 'none'}; environment prefix CRITIC2FAN_")
+    _print_tree(data, prefix="")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    ctx: typer.Context,
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the database schema to the newest revision."""
+    from store.engine import make_engine
+    from store.migrate import current_revision, upgrade
+
+    actx = app_context(ctx)
+    engine = make_engine(actx.database_url)
+    before = current_revision(engine)
+    after = upgrade(engine, revision)
+    typer.echo(f"database {_masked_url(actx.database_url)}: {before or 'empty'} -> {after}")
+
+
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="CSV or JSONL files to import.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only validate; store nothing.")
+    ] = False,
+) -> None:
+    """Import mentions from files; report each bad row by line; exit 1 if any row was bad."""
+    from listener.importer import import_file
+
+    actx = app_context(ctx)
+    engine = None if dry_run else actx.engine()
+    handles = frozenset(h.lower().lstrip("@") for h in actx.settings.brand.handles)
+    any_bad = False
+    for path in files:
+        report = import_file(engine, path, brand_handles=handles, fmt=fmt, dry_run=dry_run)
+        for bad in report.bad:
+            typer.echo(f"{path}:{bad.line}: {bad.reason}", err=True)
+        any_bad = any_bad or bool(report.bad)
+        if dry_run:
+            typer.echo(f"{path}: {report.rows} rows, {report.good} valid, {len(report.bad)} bad")
+        else:
+            w = report.written
+            typer.echo(
+                f"{path}: {report.rows} rows: {w.inserted} new, {w.duplicates} already stored, "
+                f"{w.deleted} deletions, {len(report.bad)} bad"
+            )
+    if any_bad:
+        raise typer.Exit(1)
+
+
+def demo_command(
+    ctx: typer.Context,
+    no_board: Annotated[
+        bool, typer.Option("--no-board", help="Stop after the summary; do not start the board.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for the board.")] = 8501,
+) -> None:
+    """Load the bundled sample, score it, run the playbook, print a summary, open the board."""
+    from critic2fan.demo import print_summary, run_demo
+
+    actx = app_context(ctx)
+    summary = run_demo(actx)
+    print_summary(summary)
+    if no_board:
+        return
+    from dashboard.launch import launch_board
+
+    raise typer.Exit(launch_board(database_url=actx.database_url, demo=True, port=port))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the core commands to the CLI."""
+    app.add_typer(config_app, name="config")
+    app.add_typer(db_app, name="db")
+    app.command("import")(import_command)
+    app.command("demo")(demo_command)
+
+
+def _masked_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def _print_tree(data: dict[str, object], prefix: str) -> None:
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and key != "recipients":
+            _print_tree(value, prefix=f"{name}.")
+        else:
+            typer.echo(f"{name} = {json.dumps(value, default=str)}")

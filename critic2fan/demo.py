@@ -1,0 +1,144 @@
+"""The demo: the bundled sample, scored and worked by the playbook, ready for the board.
+
+Sample times are shifted once so the two weeks end just before the first demo run; the
+shift is remembered in the store so running the demo again changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from listener.records import MentionRecord, utcnow
+from store.models import Author, Case, Mention, Score
+from store.writer import load_cursor, save_cursor
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from critic2fan.context import AppContext
+
+log = logging.getLogger(__name__)
+
+SHIFT_CURSOR = "demo:time_shift_s"
+#: The sample ends this long before the first demo run, so the newest cases are fresh.
+LEAD_TIME = timedelta(hours=2)
+
+
+@dataclass
+class DemoSummary:
+    """Row counts after the demo, for the terminal and the tests."""
+
+    mentions: int = 0
+    authors: int = 0
+    scored: int = 0
+    critics: int = 0
+    bad_rows: int = 0
+    open_by_stage: dict[str, int] = field(default_factory=dict)
+    closed_by_outcome: dict[str, int] = field(default_factory=dict)
+
+
+def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
+    """Import, score and work the sample; idempotent (a second run adds no rows)."""
+    from critic2fan.sample import MENTIONS_PATH
+    from listener.importer import import_file
+
+    engine = actx.engine()
+    now = now or utcnow()
+    shift = _time_shift(engine, now)
+    handles = frozenset(h.lower().lstrip("@") for h in actx.settings.brand.handles)
+
+    def shifted(record: MentionRecord) -> MentionRecord:
+        return record.model_copy(update={"created_at": record.created_at + shift})
+
+    report = import_file(engine, MENTIONS_PATH, brand_handles=handles, transform=shifted)
+    _score(actx, engine)
+    _work_playbook(actx, engine, now)
+    summary = summarize(engine)
+    summary.bad_rows = len(report.bad)
+    return summary
+
+
+def _time_shift(engine: Engine, now: datetime) -> timedelta:
+    """The shift applied to sample times: fixed at the first run, then reused."""
+    stored = load_cursor(engine, SHIFT_CURSOR)
+    if stored is not None:
+        return timedelta(seconds=float(stored))
+    from critic2fan.sample import MENTIONS_PATH
+    from listener.files import GoodRow, read_import_file
+
+    latest = max(
+        row.record.created_at for row in read_import_file(MENTIONS_PATH) if isinstance(row, GoodRow)
+    )
+    shift = (now - LEAD_TIME) - latest
+    shift = timedelta(minutes=int(shift.total_seconds() // 60))
+    with engine.begin() as conn:
+        save_cursor(conn, SHIFT_CURSOR, str(shift.total_seconds()), now=now)
+    return shift
+
+
+def _score(actx: AppContext, engine: Engine) -> None:
+    from scoring.worker import score_pending
+
+    from scoring import load_scorer
+
+    scorer = load_scorer(actx.settings.model)
+    score_pending(engine, scorer, batch_size=actx.settings.model.batch_size, progress=True)
+
+
+def _work_playbook(actx: AppContext, engine: Engine, now: datetime) -> None:
+    from playbooks.runner import fire_due_timers, process_pending
+
+    from playbooks import load_playbook
+
+    playbook = load_playbook(actx.settings.playbook_path)
+    process_pending(engine, playbook)
+    fire_due_timers(engine, playbook, now)
+
+
+def summarize(engine: Engine) -> DemoSummary:
+    """Count what the store holds: mentions, authors, critics, cases by stage and outcome."""
+    with engine.connect() as conn:
+        summary = DemoSummary(
+            mentions=conn.execute(select(func.count()).select_from(Mention)).scalar_one(),
+            authors=conn.execute(select(func.count()).select_from(Author)).scalar_one(),
+            scored=conn.execute(select(func.count(func.distinct(Score.mention_id)))).scalar_one(),
+            critics=conn.execute(select(func.count(func.distinct(Case.author_id)))).scalar_one(),
+        )
+        for stage, count in conn.execute(
+            select(Case.stage, func.count())
+            .where(Case.is_open.is_(True))  # type: ignore[attr-defined]
+            .group_by(Case.stage)
+        ):
+            summary.open_by_stage[stage] = count
+        for outcome, reason, count in conn.execute(
+            select(Case.outcome, Case.walkaway_reason, func.count())
+            .where(Case.is_open.is_(False))  # type: ignore[attr-defined]
+            .group_by(Case.outcome, Case.walkaway_reason)
+        ):
+            key = f"{outcome}: {reason}" if reason else str(outcome)
+            summary.closed_by_outcome[key] = count
+    return summary
+
+
+def print_summary(summary: DemoSummary) -> None:
+    """Print the summary as tables on the terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="critic2fan demo", show_header=False)
+    table.add_row("mentions", str(summary.mentions))
+    table.add_row("authors", str(summary.authors))
+    table.add_row("mentions scored", str(summary.scored))
+    table.add_row("critics (authors with a case)", str(summary.critics))
+    for stage in ("acknowledge", "empathize", "goodwill", "fan", "walk_away"):
+        if stage in summary.open_by_stage:
+            table.add_row(f"open cases: {stage}", str(summary.open_by_stage[stage]))
+    for outcome, count in sorted(summary.closed_by_outcome.items()):
+        table.add_row(f"closed: {outcome}", str(count))
+    console.print(table)

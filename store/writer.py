@@ -1,0 +1,232 @@
+"""Batched writes of normalized mentions: one multi-row insert per batch, dedup by the database.
+
+A batch is written in one transaction together with the cursor that covers it, so a crash
+at any moment either keeps the whole batch and its cursor or neither: nothing is lost, and
+the unique ``(source, external_id)`` constraint makes a replayed batch store nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from critic2fan.errors import StorageError
+from listener.records import AuthorRecord, MentionRecord, utcnow
+from store.models import Author, Mention, SourceCursor
+
+log = logging.getLogger(__name__)
+
+#: Rows per INSERT statement (well under SQLite's bound-parameter limit).
+ROWS_PER_STATEMENT = 500
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What one batch did to the store."""
+
+    inserted: int
+    duplicates: int
+    deleted: int = 0
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.inserted + other.inserted,
+            self.duplicates + other.duplicates,
+            self.deleted + other.deleted,
+        )
+
+
+EMPTY_RESULT = WriteResult(0, 0, 0)
+
+
+def write_batch(
+    engine: Engine,
+    records: Sequence[MentionRecord],
+    *,
+    cursor: tuple[str, str] | None = None,
+    now: datetime | None = None,
+) -> WriteResult:
+    """Store ``records`` (new ones inserted, known ones skipped) and ``cursor``, atomically.
+
+    Records flagged ``deleted`` are platform deletion notices: the stored mention is marked
+    deleted and its text purged; they never insert a row.
+    """
+    now = now or utcnow()
+    try:
+        with engine.begin() as conn:
+            result = write_batch_in(conn, records, now=now)
+            if cursor is not None:
+                save_cursor(conn, cursor[0], cursor[1], now=now)
+    except OperationalError as exc:
+        raise StorageError(
+            f"could not write a batch of {len(records)} mentions: {exc.orig}"
+        ) from None
+    return result
+
+
+def write_batch_in(
+    conn: Connection, records: Sequence[MentionRecord], *, now: datetime
+) -> WriteResult:
+    """Like :func:`write_batch`, inside a transaction the caller owns."""
+    live = [r for r in records if not r.deleted]
+    notices = [r for r in records if r.deleted]
+    inserted = duplicates = 0
+    if live:
+        author_ids = upsert_authors(conn, [r.author for r in live], now=now)
+        rows = _unique_mention_rows(live, author_ids, now)
+        duplicates += len(live) - len(rows)
+        insert = _insert_for(conn)
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            stmt = (
+                insert(Mention)
+                .values(chunk)
+                .on_conflict_do_nothing(index_elements=["source", "external_id"])
+                .returning(Mention.id)  # type: ignore[arg-type]
+            )
+            new = len(conn.execute(stmt).fetchall())
+            inserted += new
+            duplicates += len(chunk) - new
+    deleted = mark_deleted(conn, notices, now=now) if notices else 0
+    return WriteResult(inserted, duplicates, deleted)
+
+
+def upsert_authors(
+    conn: Connection, authors: Iterable[AuthorRecord], *, now: datetime
+) -> dict[tuple[str, str], int]:
+    """Insert new authors, refresh known ones; return ids by ``(platform, platform_id)``."""
+    latest: dict[tuple[str, str], AuthorRecord] = {}
+    for author in authors:
+        latest[(author.platform, author.platform_id)] = author
+    if not latest:
+        return {}
+    insert = _insert_for(conn)
+    rows = [
+        {
+            "platform": a.platform,
+            "platform_id": a.platform_id,
+            "handle": a.handle,
+            "display_name": a.display_name,
+            "followers": a.followers,
+            "following": a.following,
+            "account_created": a.account_created,
+            "is_brand": a.is_brand,
+            "first_seen": now,
+            "last_seen": now,
+        }
+        for a in latest.values()
+    ]
+    ids: dict[tuple[str, str], int] = {}
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start : start + ROWS_PER_STATEMENT]
+        stmt = insert(Author).values(chunk)
+        excluded = stmt.excluded
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "platform_id"],
+            set_={
+                "handle": excluded.handle,
+                "display_name": _coalesce(excluded.display_name, Author.display_name),
+                "followers": _coalesce(excluded.followers, Author.followers),
+                "following": _coalesce(excluded.following, Author.following),
+                "account_created": _coalesce(excluded.account_created, Author.account_created),
+                "is_brand": excluded.is_brand,
+                "last_seen": excluded.last_seen,
+            },
+        ).returning(Author.id, Author.platform, Author.platform_id)  # type: ignore[arg-type]
+        for author_id, platform, platform_id in conn.execute(stmt):
+            ids[(platform, platform_id)] = author_id
+    return ids
+
+
+def author_ids_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Look up stored author ids by ``(platform, platform_id)``."""
+    if not keys:
+        return {}
+    stmt = select(Author.id, Author.platform, Author.platform_id).where(  # type: ignore[call-overload]
+        tuple_(Author.platform, Author.platform_id).in_(list(keys))
+    )
+    return {(p, pid): i for i, p, pid in conn.execute(stmt)}
+
+
+def mark_deleted(conn: Connection, notices: Sequence[MentionRecord], *, now: datetime) -> int:
+    """Honour platform deletion notices: flag the mention and purge its text and payload."""
+    count = 0
+    for notice in notices:
+        stmt = (
+            update(Mention)
+            .where(Mention.source == notice.source)  # type: ignore[arg-type]
+            .where(Mention.external_id == notice.external_id)  # type: ignore[arg-type]
+            .values(deleted=True, text="", raw=None, edited_at=now)
+        )
+        count += conn.execute(stmt).rowcount or 0
+    return count
+
+
+def save_cursor(conn: Connection, name: str, value: str, *, now: datetime) -> None:
+    """Record how far ``name`` got, in the caller's transaction."""
+    insert = _insert_for(conn)
+    stmt = insert(SourceCursor).values(name=name, value=value, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["name"], set_={"value": value, "updated_at": now}
+    )
+    conn.execute(stmt)
+
+
+def load_cursor(engine: Engine, name: str) -> str | None:
+    """The saved cursor for ``name``, or None when it never ran."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(SourceCursor.value).where(SourceCursor.name == name)  # type: ignore[arg-type]
+        ).scalar_one_or_none()
+
+
+def _unique_mention_rows(
+    records: Sequence[MentionRecord], author_ids: dict[tuple[str, str], int], now: datetime
+) -> list[dict[str, Any]]:
+    seen: set[tuple[str, str]] = set()
+    rows: list[dict[str, Any]] = []
+    for r in records:
+        key = (r.source, r.external_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            {
+                "source": r.source,
+                "external_id": r.external_id,
+                "author_id": author_ids[(r.author.platform, r.author.platform_id)],
+                "text": r.text,
+                "lang": r.lang,
+                "url": r.url,
+                "created_at": r.created_at,
+                "fetched_at": now,
+                "in_reply_to": r.in_reply_to,
+                "thread_id": r.thread_id,
+                "deleted": False,
+                "raw": r.raw,
+            }
+        )
+    return rows
+
+
+def _insert_for(conn: Connection) -> Any:
+    name = conn.dialect.name
+    if name == "sqlite":
+        return sqlite.insert
+    if name == "postgresql":
+        return postgresql.insert
+    raise StorageError(f"unsupported database dialect {name!r}")
+
+
+def _coalesce(new: Any, old: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(new, old)
