@@ -35,11 +35,11 @@ class AppContext:
 
     @property
     def uses_embedded_default(self) -> bool:
-        """True when no database was configured: the SQLite file under ``data_dir``."""
-        return not self.settings.database_url
+        """True for SQLite, the embedded database, which is upgraded automatically."""
+        return self.database_url.startswith("sqlite")
 
     def engine(self, *, migrate: bool = True) -> Engine:
-        """The engine; the embedded default is upgraded automatically, others must be current."""
+        """The engine; SQLite is upgraded automatically, PostgreSQL must be upgraded by hand."""
         if self._engine is None:
             from store.engine import make_engine
             from store.migrate import ensure_current

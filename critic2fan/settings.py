@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,7 +25,13 @@ from critic2fan.errors import ConfigError
 DEFAULT_CONFIG_FILE = Path("critic2fan.toml")
 
 
-class BrandSettings(BaseModel):
+class _Section(BaseModel):
+    """A settings section: unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BrandSettings(_Section):
     """Who we listen for: what differs between brands lives here, not in code."""
 
     name: str = Field("Brightloop", description="The brand's display name.")
@@ -40,7 +46,7 @@ class BrandSettings(BaseModel):
     timezone: str = Field("UTC", description="The brand's time zone (digest days, charts).")
 
 
-class XSettings(BaseModel):
+class XSettings(_Section):
     """X/Twitter API v2 (pay-per-use; bring your own bearer token)."""
 
     enabled: bool = False
@@ -49,7 +55,7 @@ class XSettings(BaseModel):
     poll_seconds: float = 60.0
 
 
-class RedditSettings(BaseModel):
+class RedditSettings(_Section):
     """Reddit script app credentials (existing apps keep working)."""
 
     enabled: bool = False
@@ -62,7 +68,7 @@ class RedditSettings(BaseModel):
     search_all: bool = Field(True, description="Also search r/all for the keywords.")
 
 
-class BlueskySettings(BaseModel):
+class BlueskySettings(_Section):
     """Bluesky via the public Jetstream firehose (no key needed)."""
 
     enabled: bool = False
@@ -70,7 +76,7 @@ class BlueskySettings(BaseModel):
     appview_url: str = "https://public.api.bsky.app"
 
 
-class MastodonSettings(BaseModel):
+class MastodonSettings(_Section):
     """Mastodon: one instance with an access token."""
 
     enabled: bool = False
@@ -80,7 +86,7 @@ class MastodonSettings(BaseModel):
     poll_seconds: float = 60.0
 
 
-class SourcesSettings(BaseModel):
+class SourcesSettings(_Section):
     """Every collector's settings."""
 
     x: XSettings = Field(default_factory=XSettings)
@@ -89,7 +95,7 @@ class SourcesSettings(BaseModel):
     mastodon: MastodonSettings = Field(default_factory=MastodonSettings)
 
 
-class ModelSettings(BaseModel):
+class ModelSettings(_Section):
     """Which scorer runs, and how."""
 
     sentiment: str = Field(
@@ -103,7 +109,7 @@ class ModelSettings(BaseModel):
     max_wait_ms: int = Field(50, ge=0, description="Longest a mention waits for its batch.")
 
 
-class SmtpSettings(BaseModel):
+class SmtpSettings(_Section):
     """Outgoing mail for the daily digest."""
 
     host: str = "localhost"
