@@ -37,3 +37,40 @@ def engine(db_url: str) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """One real PostgreSQL server for the whole test session (Debian's postgresql package)."""
+    from tests.pgserver import PostgresServer, find_pg_bin
+
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries not installed (make test installs them)")
+    server = PostgresServer(bin_dir).init()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def pg_engine(pg_server: object) -> Iterator[Engine]:
+    """A migrated, empty PostgreSQL database (the schema is recreated for each test)."""
+    from sqlalchemy import text
+
+    from store.engine import make_engine
+    from store.migrate import upgrade
+
+    eng = make_engine(pg_server.url)  # type: ignore[attr-defined]
+    with eng.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on SQLite and on a real PostgreSQL."""
+    name = "engine" if request.param == "sqlite" else "pg_engine"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]

@@ -15,15 +15,15 @@ from sqlmodel import Session, SQLModel, select
 from store.models import Author, Case, Mention, Score
 
 
-def test_migrations__match_the_tables(engine: Engine) -> None:
-    with engine.connect() as conn:
+def test_migrations__match_the_tables(any_engine: Engine) -> None:
+    with any_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
 
     assert diff == []
 
 
-def test_migrations__create_queue_indexes(engine: Engine) -> None:
-    indexes = {ix["name"] for ix in inspect(engine).get_indexes("case")}
+def test_migrations__create_queue_indexes(any_engine: Engine) -> None:
+    indexes = {ix["name"] for ix in inspect(any_engine).get_indexes("case")}
 
     assert {"ix_case_queue", "ix_case_open_stage", "ix_case_timer"} <= indexes
 
@@ -44,9 +44,9 @@ def _author(session: Session) -> Author:
     return author
 
 
-def test_times__come_back_aware_utc(engine: Engine) -> None:
+def test_times__come_back_aware_utc(any_engine: Engine) -> None:
     paris = timezone(timedelta(hours=1))
-    with Session(engine) as session:
+    with Session(any_engine) as session:
         author = _author(session)
         session.add(
             Mention(
@@ -58,7 +58,7 @@ def test_times__come_back_aware_utc(engine: Engine) -> None:
             )
         )
         session.commit()
-    with Session(engine) as session:
+    with Session(any_engine) as session:
         mention = session.exec(select(Mention)).one()
 
     assert mention.created_at == datetime(2026, 11, 1, 11, 0, tzinfo=UTC)
@@ -66,8 +66,8 @@ def test_times__come_back_aware_utc(engine: Engine) -> None:
     assert mention.fetched_at.tzinfo is not None
 
 
-def test_times__naive_values_are_refused(engine: Engine) -> None:
-    with Session(engine) as session:
+def test_times__naive_values_are_refused(any_engine: Engine) -> None:
+    with Session(any_engine) as session:
         author = _author(session)
         session.add(
             Mention(
@@ -82,9 +82,9 @@ def test_times__naive_values_are_refused(engine: Engine) -> None:
             session.commit()
 
 
-def test_mention__same_source_and_id_is_refused(engine: Engine) -> None:
+def test_mention__same_source_and_id_is_refused(any_engine: Engine) -> None:
     now = datetime.now(UTC)
-    with Session(engine) as session:
+    with Session(any_engine) as session:
         author = _author(session)
         for _ in range(2):
             session.add(
@@ -96,9 +96,9 @@ def test_mention__same_source_and_id_is_refused(engine: Engine) -> None:
             session.commit()
 
 
-def test_score__new_model_version_adds_a_row(engine: Engine) -> None:
+def test_score__new_model_version_adds_a_row(any_engine: Engine) -> None:
     now = datetime.now(UTC)
-    with Session(engine) as session:
+    with Session(any_engine) as session:
         author = _author(session)
         mention = Mention(
             source="x", external_id="8", author_id=author.id or 0, text="t", created_at=now
@@ -124,12 +124,12 @@ def test_score__new_model_version_adds_a_row(engine: Engine) -> None:
         assert len(session.exec(select(Score)).all()) == 2
 
 
-def test_case__state_json_round_trips(engine: Engine) -> None:
-    with Session(engine) as session:
+def test_case__state_json_round_trips(any_engine: Engine) -> None:
+    with Session(any_engine) as session:
         author = _author(session)
         session.add(Case(author_id=author.id or 0, source="x", state={"facts": ["no-fee"]}))
         session.commit()
-    with Session(engine) as session:
+    with Session(any_engine) as session:
         case = session.exec(select(Case)).one()
 
     assert case.state == {"facts": ["no-fee"]}
