@@ -1,0 +1,398 @@
+"""The pure playbook engine: ``advance(case, event, now, playbook) -> (case, actions)``.
+
+Deterministic: no I/O, no clock (``now`` is an argument), no text reading (the edge derives
+topic, facts and thanks with :mod:`playbooks.text`). ``case`` is None when the critic has no
+open case on the topic; a returned None means no case was opened. Every change of state comes
+with at least one action, which the edge records as a ``CaseEvent``. The hot path builds only
+frozen slots dataclasses (no validation) so it handles well over 50,000 events a second.
+
+Stage flow (staff and critic take turns; whose turn it is decides the single timer)::
+
+    acknowledge --staff reply--> empathize --critic answers, staff reply--> goodwill
+         \\________________ goodwill given ______________________________/
+    any open stage --critic thanks or turns positive after a staff reply--> fan
+    any open stage --critic silent N days | staff confirm/decide--> walk_away
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from playbooks.actions import (
+    Action,
+    AlertLeads,
+    Escalate,
+    IncidentTag,
+    OpenCase,
+    RecommendWalkAway,
+    Recorded,
+    Rejected,
+    SetTimer,
+    StageChanged,
+    SuggestReply,
+)
+from playbooks.events import (
+    CriticPost,
+    CriticReply,
+    Event,
+    GoodwillGiven,
+    IncidentMode,
+    NewMention,
+    SentimentChanged,
+    StaffOverride,
+    StaffReply,
+    TimerFired,
+)
+from playbooks.priority import priority
+from playbooks.schema import Playbook
+from playbooks.state import (
+    ACKNOWLEDGE,
+    CRITIC,
+    EMPATHIZE,
+    FAN,
+    GOODWILL,
+    STAFF,
+    TIMER_NO_ANSWER,
+    TIMER_SLA,
+    WALK_AWAY,
+    WALKAWAY_REASONS,
+    CaseState,
+    edge_allowed,
+)
+
+Result = tuple[CaseState | None, tuple[Action, ...]]
+_NOTHING: tuple[Action, ...] = ()
+
+
+def advance(case: CaseState | None, event: Event, now: datetime, playbook: Playbook) -> Result:
+    """Apply ``event`` at ``now``; return the new state and what the edge should do/record."""
+    handler = _HANDLERS.get(type(event))
+    if handler is None:
+        raise TypeError(f"not a playbook event: {type(event).__name__}")
+    return handler(case, event, now, playbook)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _reprioritize(c: CaseState, now: datetime, pb: Playbook) -> CaseState:
+    return replace(
+        c,
+        priority=priority(
+            pb,
+            negativity=c.negativity,
+            followers=c.followers,
+            troll=c.troll,
+            sla_due=c.sla_due,
+            stage=c.stage,
+            escalated=c.escalated,
+            now=now,
+        ),
+    )
+
+
+def _staff_turn(c: CaseState, now: datetime, pb: Playbook, actions: list[Action]) -> CaseState:
+    due = now + timedelta(minutes=pb.sla_minutes.for_stage(c.stage))
+    actions.append(SetTimer(TIMER_SLA, due))
+    return replace(c, waiting_on=STAFF, sla_due=due, timer_due=due, timer_kind=TIMER_SLA)
+
+
+def _critic_turn(c: CaseState, now: datetime, pb: Playbook, actions: list[Action]) -> CaseState:
+    due = now + timedelta(days=pb.walk_away.no_answer_days)
+    actions.append(SetTimer(TIMER_NO_ANSWER, due))
+    return replace(
+        c,
+        waiting_on=CRITIC,
+        sla_due=None,
+        timer_due=due,
+        timer_kind=TIMER_NO_ANSWER,
+        escalated=False,
+    )
+
+
+def _move(c: CaseState, to: str, reason: str, now: datetime, actions: list[Action]) -> CaseState:
+    actions.append(StageChanged(c.stage, to, reason))
+    return replace(c, stage=to, stage_since=now, updated_at=now)
+
+
+def _close(
+    c: CaseState,
+    to: str,
+    reason: str,
+    now: datetime,
+    actions: list[Action],
+    walkaway_reason: str | None = None,
+) -> Result:
+    actions.append(StageChanged(c.stage, to, reason))
+    if c.timer_due is not None:
+        actions.append(SetTimer(None, None))
+    closed = replace(
+        c,
+        stage=to,
+        stage_since=now,
+        updated_at=now,
+        is_open=False,
+        outcome=to,
+        walkaway_reason=walkaway_reason,
+        walkaway_recommended=None,
+        sla_due=None,
+        timer_due=None,
+        timer_kind=None,
+        priority=0.0,
+        closed_at=now,
+    )
+    return closed, tuple(actions)
+
+
+def _suggest(c: CaseState, facts: tuple[str, ...], private: bool) -> SuggestReply:
+    return SuggestReply(c.stage, c.topic, facts, private, c.incident)
+
+
+def _converts(c: CaseState, ev: CriticPost | SentimentChanged, pb: Playbook) -> str | None:
+    """Why this post makes the critic a fan, or None."""
+    th = pb.thresholds
+    if c.staff_replies == 0 or c.troll >= th.troll_likely:
+        return None
+    if ev.sentiment >= th.fan_sentiment:
+        return "sentiment turned positive"
+    if isinstance(ev, CriticPost) and ev.thanked and ev.p_negative < th.open_negativity:
+        return "thanked"
+    return None
+
+
+def _recommend(
+    c: CaseState, reason: str, details: tuple[str, ...], actions: list[Action]
+) -> CaseState:
+    if c.walkaway_recommended is not None or c.walkaway_rejected:
+        return c
+    actions.append(RecommendWalkAway(reason, details))
+    return replace(c, walkaway_recommended=reason)
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+
+def _open(ev: CriticPost, now: datetime, pb: Playbook) -> Result:
+    actions: list[Action] = [
+        OpenCase(ev.topic, f"negative mention (p_negative={ev.p_negative:.2f})")
+    ]
+    c = CaseState(
+        author_id=ev.author_id,
+        topic=ev.topic,
+        stage=ACKNOWLEDGE,
+        opened_at=now,
+        stage_since=now,
+        updated_at=now,
+        negativity=ev.p_negative,
+        sentiment=ev.sentiment,
+        troll=ev.troll,
+        troll_reasons=ev.troll_reasons,
+        followers=ev.followers,
+        mentions=1,
+        incident=ev.incident,
+        facts=ev.fact_ids,
+        latest_mention_id=ev.mention_id,
+    )
+    c = _staff_turn(c, now, pb, actions)
+    if ev.troll >= pb.thresholds.troll_likely:
+        c = _recommend(c, "troll", ev.troll_reasons, actions)
+    else:
+        actions.append(_suggest(c, ev.fact_ids, ev.followers >= pb.private.min_followers))
+    if ev.incident:
+        actions.append(IncidentTag(True, "opened during an incident"))
+        actions.append(AlertLeads("new critic during an incident"))
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook) -> Result:
+    th = pb.thresholds
+    if case is None or not case.is_open:
+        if ev.sentiment >= th.praise_sentiment or ev.p_negative < th.open_negativity:
+            return case, _NOTHING
+        return _open(ev, now, pb)
+    new_facts = tuple(f for f in ev.fact_ids if f not in case.facts)
+    troll_reasons = case.troll_reasons
+    if ev.troll_reasons:
+        troll_reasons += tuple(r for r in ev.troll_reasons if r not in troll_reasons)
+    c = replace(
+        case,
+        negativity=ev.p_negative,
+        sentiment=ev.sentiment,
+        troll=max(case.troll, ev.troll),
+        troll_reasons=troll_reasons,
+        followers=max(case.followers, ev.followers),
+        mentions=case.mentions + 1,
+        facts=case.facts + new_facts,
+        latest_mention_id=ev.mention_id if ev.mention_id is not None else case.latest_mention_id,
+        updated_at=now,
+    )
+    actions: list[Action] = [Recorded("reply" if type(ev) is CriticReply else "mention")]
+    why = _converts(c, ev, pb)
+    if why is not None:
+        return _close(c, FAN, why, now, actions)
+    if c.troll >= th.troll_likely:
+        c = _recommend(c, "troll", c.troll_reasons, actions)
+    if case.waiting_on == CRITIC:
+        c = replace(c, critic_replies=c.critic_replies + 1)
+        if c.stage == GOODWILL:
+            c = replace(c, goodwill_rounds=c.goodwill_rounds + 1)
+            if c.goodwill_rounds >= pb.walk_away.max_goodwill_rounds:
+                detail = f"still negative after {c.goodwill_rounds} goodwill exchanges"
+                c = _recommend(c, "cannot_be_pleased", (detail,), actions)
+        c = _staff_turn(c, now, pb, actions)
+        private = (
+            c.stage == EMPATHIZE
+            and not c.private_suggested
+            and (
+                c.critic_replies >= pb.private.after_critic_replies
+                or c.followers >= pb.private.min_followers
+            )
+        )
+        if private:
+            c = replace(c, private_suggested=True)
+        actions.append(_suggest(c, new_facts, private))
+    elif new_facts:
+        actions.append(_suggest(c, new_facts, False))
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_staff_reply(case: CaseState | None, ev: StaffReply, now: datetime, pb: Playbook) -> Result:
+    if case is None:
+        return None, _NOTHING
+    actions: list[Action] = [Recorded("staff_reply", ev.text[:500])]
+    if not case.is_open:
+        return case, tuple(actions)
+    c = replace(
+        case,
+        staff_replies=case.staff_replies + 1,
+        acknowledged_at=case.acknowledged_at or now,
+        updated_at=now,
+    )
+    if c.stage == ACKNOWLEDGE:
+        c = _move(c, EMPATHIZE, "acknowledged", now, actions)
+    elif c.stage == EMPATHIZE and c.critic_replies > 0:
+        c = _move(c, GOODWILL, "concern heard; addressing it", now, actions)
+    c = _critic_turn(c, now, pb, actions)
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_sentiment(
+    case: CaseState | None, ev: SentimentChanged, now: datetime, pb: Playbook
+) -> Result:
+    if case is None or not case.is_open:
+        return case, _NOTHING
+    c = replace(case, sentiment=ev.sentiment, negativity=ev.p_negative, updated_at=now)
+    actions: list[Action] = [Recorded("sentiment", f"{case.sentiment:+.2f} -> {ev.sentiment:+.2f}")]
+    why = _converts(c, ev, pb)
+    if why is not None:
+        return _close(c, FAN, why, now, actions)
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_goodwill(case: CaseState | None, ev: GoodwillGiven, now: datetime, pb: Playbook) -> Result:
+    if case is None or not case.is_open:
+        return case, (Rejected("goodwill needs an open case"),)
+    actions: list[Action] = [Recorded("goodwill", f"{ev.kind} {ev.amount:.2f}")]
+    c = replace(
+        case,
+        goodwill_spent=case.goodwill_spent + ev.amount,
+        staff_replies=case.staff_replies + 1,
+        acknowledged_at=case.acknowledged_at or now,
+        updated_at=now,
+    )
+    if c.stage != GOODWILL:
+        c = _move(c, GOODWILL, f"goodwill given: {ev.kind}", now, actions)
+    c = _critic_turn(c, now, pb, actions)
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_timer(case: CaseState | None, ev: TimerFired, now: datetime, pb: Playbook) -> Result:
+    if case is None or not case.is_open or case.timer_due is None or case.timer_due > now:
+        return case, _NOTHING
+    actions: list[Action] = []
+    if case.timer_kind == TIMER_NO_ANSWER:
+        days = pb.walk_away.no_answer_days
+        return _close(case, WALK_AWAY, f"no answer for {days:g} days", now, actions, "no_answer")
+    to = case.assignee or pb.escalation.assign_to
+    minutes = pb.sla_minutes.for_stage(case.stage)
+    actions.append(Escalate(to, f"{case.stage} SLA of {minutes} minutes breached"))
+    actions.append(SetTimer(None, None))
+    c = replace(case, escalated=True, assignee=to, timer_due=None, timer_kind=None, updated_at=now)
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_override(case: CaseState | None, ev: StaffOverride, now: datetime, pb: Playbook) -> Result:
+    if case is None:
+        return None, _NOTHING
+    act = ev.action
+    actions: list[Action] = []
+    if act == "assign":
+        if ev.assignee is None and case.is_open and case.timer_due is None:
+            return case, (Rejected("unassigning would leave the case with no owner or timer"),)
+        actions.append(Recorded("assign", ev.assignee or ""))
+        return replace(case, assignee=ev.assignee, updated_at=now), tuple(actions)
+    if act == "reopen" or (act == "stage" and ev.stage == ACKNOWLEDGE):
+        if case.is_open or not edge_allowed(case.stage, ACKNOWLEDGE):
+            return case, (Rejected(f"cannot reopen a case in {case.stage}"),)
+        c = _move(case, ACKNOWLEDGE, ev.reason or "reopened by staff", now, actions)
+        c = replace(
+            c,
+            is_open=True,
+            outcome=None,
+            walkaway_reason=None,
+            walkaway_rejected=True,
+            closed_at=None,
+            escalated=False,
+        )
+        c = _staff_turn(c, now, pb, actions)
+        actions.append(_suggest(c, (), False))
+        return _reprioritize(c, now, pb), tuple(actions)
+    if not case.is_open:
+        return case, (Rejected(f"the case is closed ({case.stage})"),)
+    if act == "reject_walk_away":
+        if case.walkaway_recommended is None:
+            return case, (Rejected("no walk-away was recommended"),)
+        actions.append(Recorded("walk_away_rejected", ev.reason or case.walkaway_recommended))
+        c = replace(case, walkaway_recommended=None, walkaway_rejected=True, updated_at=now)
+        return c, tuple(actions)
+    if act == "confirm_walk_away":
+        if case.walkaway_recommended is None:
+            return case, (Rejected("no walk-away was recommended"),)
+        reason = case.walkaway_recommended
+        return _close(case, WALK_AWAY, f"confirmed: {reason}", now, actions, reason)
+    target = WALK_AWAY if act == "walk_away" else ev.stage
+    if act not in ("walk_away", "stage") or target is None:
+        return case, (Rejected(f"unknown override {act!r}"),)
+    if not edge_allowed(case.stage, target):
+        return case, (Rejected(f"a case cannot move from {case.stage} to {target}"),)
+    if target == WALK_AWAY:
+        if ev.reason not in WALKAWAY_REASONS:
+            return case, (Rejected(f"a walk-away needs a reason: one of {WALKAWAY_REASONS}"),)
+        return _close(case, WALK_AWAY, f"staff: {ev.reason}", now, actions, ev.reason)
+    if target == FAN:
+        return _close(case, FAN, ev.reason or "staff marked as fan", now, actions)
+    c = _move(case, target, ev.reason or "staff override", now, actions)
+    c = _staff_turn(c, now, pb, actions)
+    actions.append(_suggest(c, (), False))
+    return _reprioritize(c, now, pb), tuple(actions)
+
+
+def _on_incident(case: CaseState | None, ev: IncidentMode, now: datetime, pb: Playbook) -> Result:
+    if case is None or not case.is_open or case.incident == ev.on:
+        return case, _NOTHING
+    return replace(case, incident=ev.on, updated_at=now), (IncidentTag(ev.on, ev.reason),)
+
+
+_HANDLERS: dict[type, Callable[[Any, Any, datetime, Playbook], Result]] = {
+    NewMention: _on_post,
+    CriticReply: _on_post,
+    StaffReply: _on_staff_reply,
+    SentimentChanged: _on_sentiment,
+    GoodwillGiven: _on_goodwill,
+    TimerFired: _on_timer,
+    StaffOverride: _on_override,
+    IncidentMode: _on_incident,
+}

@@ -1,0 +1,162 @@
+"""Loading playbook and facts files with errors that name the file and line.
+
+YAML is parsed twice over the same text: once to nodes (which keep their line marks) and once
+to data. A pydantic error's location (``("thresholds", "troll_likely")``) is walked down the
+node tree to find the line. Templates are compiled and rendered with sample values here, so a
+broken template or an unknown variable fails at validate time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from pydantic import ValidationError
+
+from critic2fan.errors import PlaybookError
+from playbooks.schema import FactsLibrary, Playbook
+from playbooks.templates import SAMPLE_CONTEXT, compile_template
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DIR = Path(__file__).with_name("default")
+DEFAULT_PLAYBOOK = DEFAULT_DIR / "playbook.yaml"
+MAX_FILE_BYTES = 2_000_000
+
+
+def load_playbook(path: Path | None = None, *, facts_path: Path | None = None) -> Playbook:
+    """Load and fully check a playbook (None: the bundled default) and its facts library."""
+    path = Path(path) if path is not None else DEFAULT_PLAYBOOK
+    data, root = _read_yaml(path)
+    if "facts" in data:
+        raise PlaybookError(
+            "facts live in their own file (facts_file), not in the playbook",
+            path=path,
+            line=_line_for(root, ("facts",)),
+        )
+    playbook = _validate(Playbook, data, root, path)
+    facts_file = facts_path or (path.parent / playbook.facts_file)
+    facts = load_facts(facts_file)
+    playbook = playbook.model_copy(update={"facts": facts})
+    _check_templates(playbook, root, path)
+    log.debug(
+        "loaded playbook %s (%d topics, %d facts)", path, len(playbook.topics), len(facts.facts)
+    )
+    return playbook
+
+
+def load_facts(path: Path) -> FactsLibrary:
+    """Load and check a facts library file."""
+    data, root = _read_yaml(path)
+    return _validate(FactsLibrary, data, root, path)
+
+
+# -- reading and mapping errors to lines ---------------------------------------------------
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PlaybookError(f"file is too large ({size} bytes)", path=path)
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlaybookError("no such file", path=path) from None
+    except UnicodeDecodeError:
+        raise PlaybookError("not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise PlaybookError(f"cannot read: {exc.strerror}", path=path) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PlaybookError(
+            f"not valid YAML: {problem}", path=path, line=mark.line + 1 if mark else None
+        ) from None
+    if root is None or not isinstance(data, dict):
+        raise PlaybookError("expected a mapping of settings at the top level", path=path, line=1)
+    return data, root
+
+
+def _line_for(root: yaml.Node, loc: Sequence[int | str]) -> int:
+    """The 1-based line of the deepest node along ``loc`` that exists in the file."""
+    return _locate(root, loc)[0]
+
+
+def _locate(root: yaml.Node, loc: Sequence[int | str]) -> tuple[int, yaml.Node]:
+    """The line and node of the deepest node along ``loc`` (a key's line for mappings)."""
+    node = root
+    line = root.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    line = key.start_mark.line + 1
+                    node = value
+                    break
+            else:
+                return line, node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return line, node
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line, node
+    return line, node
+
+
+def _validate(model: type[Any], data: Any, root: yaml.Node, path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        located = [(_line_for(root, err["loc"]), err) for err in errors]
+        located.sort(key=lambda item: item[0])
+        first_line = located[0][0]
+        parts = []
+        for line, err in located[:5]:
+            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            parts.append(
+                f"{where}: {err['msg']}"
+                if len(located) == 1
+                else f"line {line}: {where}: {err['msg']}"
+            )
+        more = f" (+{len(located) - 5} more)" if len(located) > 5 else ""
+        raise PlaybookError("; ".join(parts) + more, path=path, line=first_line) from None
+
+
+def _check_templates(playbook: Playbook, root: yaml.Node, path: Path) -> None:
+    known_topics = set(playbook.topics) | {"default", "general"}
+    for stage, by_topic in playbook.templates.items():
+        for topic, source in by_topic.items():
+            loc = ("templates", stage, topic)
+            line, node = _locate(root, loc)
+            first_text_line = line + 1 if getattr(node, "style", None) in ("|", ">") else line
+            where = f"templates.{stage}.{topic}"
+            if topic not in known_topics:
+                raise PlaybookError(
+                    f"{where}: no such topic (known: {sorted(known_topics)})", path=path, line=line
+                )
+            try:
+                compile_template(source).render(**SAMPLE_CONTEXT)
+            except TemplateSyntaxError as exc:
+                raise PlaybookError(
+                    f"{where}: template syntax: {exc.message}",
+                    path=path,
+                    line=first_text_line + (exc.lineno or 1) - 1,
+                ) from None
+            except UndefinedError as exc:
+                allowed = ", ".join(SAMPLE_CONTEXT)
+                raise PlaybookError(
+                    f"{where}: {exc.message} (variables: {allowed})", path=path, line=line
+                ) from None
+            except SecurityError as exc:
+                raise PlaybookError(f"{where}: not allowed: {exc}", path=path, line=line) from None

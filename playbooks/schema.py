@@ -1,0 +1,204 @@
+"""The playbook and facts-library file formats, as pydantic models.
+
+Everything that differs between brands lives here as configuration: thresholds, SLA minutes,
+topics and their keywords, reply templates, goodwill budgets, walk-away rules. The loader
+(:mod:`playbooks.loader`) maps validation errors back to file lines.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from playbooks.state import ACKNOWLEDGE, EMPATHIZE, GOODWILL, OPEN_STAGES, STAGES
+
+#: Variables a reply template may use.
+TEMPLATE_VARIABLES: tuple[str, ...] = ("name", "brand", "topic", "fact", "private")
+
+
+def _clean_keywords(value: list[str]) -> list[str]:
+    cleaned = [k.strip().lower() for k in value]
+    if any(not k for k in cleaned):
+        raise ValueError("keywords must not be empty")
+    return cleaned
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Brand(_Strict):
+    """Who the playbook speaks for."""
+
+    name: str = Field(min_length=1)
+    handles: list[str] = Field(default_factory=list)
+
+
+class Thresholds(_Strict):
+    """Score cut-offs that decide when cases open, convert and get a walk-away recommendation."""
+
+    open_negativity: float = Field(0.6, ge=0, le=1, description="p_negative that opens a case.")
+    praise_sentiment: float = Field(0.3, ge=-1, le=1, description="At/above: praise, no case.")
+    fan_sentiment: float = Field(0.4, ge=-1, le=1, description="At/above after a reply: a fan.")
+    troll_likely: float = Field(0.7, ge=0, le=1, description="At/above: recommend walking away.")
+
+
+class SlaMinutes(_Strict):
+    """How long staff have to reply in each open stage."""
+
+    acknowledge: int = Field(60, gt=0)
+    empathize: int = Field(240, gt=0)
+    goodwill: int = Field(1440, gt=0)
+
+    def for_stage(self, stage: str) -> int:
+        """Minutes allowed in ``stage`` (an open stage)."""
+        return int(getattr(self, stage))
+
+
+class WalkAwayRules(_Strict):
+    """When the engine closes or recommends closing a case without a fan."""
+
+    no_answer_days: float = Field(5, gt=0, description="Critic silent this long: walk away.")
+    max_goodwill_rounds: int = Field(
+        3, ge=1, description="Still negative after this many goodwill exchanges: recommend."
+    )
+
+
+class PrivateRules(_Strict):
+    """When to suggest moving the conversation from public to private messages."""
+
+    after_critic_replies: int = Field(1, ge=0)
+    min_followers: int = Field(10_000, ge=0, description="Large audiences move private at once.")
+
+
+class PriorityWeights(_Strict):
+    """Weights of the priority formula (see docs/playbooks.md)."""
+
+    negativity: float = Field(0.5, ge=0)
+    reach: float = Field(0.3, ge=0)
+    urgency: float = Field(0.2, ge=0)
+    troll_discount: float = Field(0.7, ge=0, le=1)
+    breach_bonus: float = Field(0.5, ge=0)
+    reach_cap_followers: int = Field(1_000_000, gt=1)
+
+
+class Escalation(_Strict):
+    """Who gets a case whose SLA was breached."""
+
+    assign_to: str = Field("lead", min_length=1)
+
+
+class GoodwillBudget(_Strict):
+    """Goodwill staff may spend without asking a lead."""
+
+    currency: str = "USD"
+    kinds: list[str] = Field(default_factory=lambda: ["refund", "credit", "gift"], min_length=1)
+    per_agent_per_day: float = Field(50, ge=0)
+    per_day: float = Field(500, ge=0)
+    per_case: float = Field(100, ge=0)
+
+
+class Topic(_Strict):
+    """A topic and the words that put a mention in it."""
+
+    keywords: list[str] = Field(min_length=1)
+
+    @field_validator("keywords")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return _clean_keywords(value)
+
+
+class SpikeRules(_Strict):
+    """What counts as a spike in volume or negativity against the rolling baseline."""
+
+    bucket_minutes: int = Field(60, gt=0)
+    baseline_buckets: int = Field(24, ge=2)
+    volume_factor: float = Field(3.0, gt=1)
+    min_volume: int = Field(10, ge=1)
+    negativity_rise: float = Field(0.25, gt=0, le=1)
+
+
+class Fact(_Strict):
+    """A correction for a common false claim, offered when a mention makes that claim."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    claim: str = Field(min_length=1, description="The false claim, for staff.")
+    keywords: list[str] = Field(min_length=1, description="Phrases (any) that signal the claim.")
+    fact: str = Field(min_length=1, description="The true statement offered in replies.")
+    source: str | None = None
+
+    @field_validator("keywords")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return _clean_keywords(value)
+
+
+class FactsLibrary(_Strict):
+    """A brand's facts library (``facts.yaml``)."""
+
+    facts: list[Fact] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> FactsLibrary:
+        seen: set[str] = set()
+        for fact in self.facts:
+            if fact.id in seen:
+                raise ValueError(f"duplicate fact id {fact.id!r}")
+            seen.add(fact.id)
+        return self
+
+
+StageTemplates = dict[str, str]
+
+
+class Playbook(_Strict):
+    """A brand's playbook (``playbook.yaml``) with its facts library attached."""
+
+    version: int = Field(1, ge=1, le=1)
+    brand: Brand
+    facts_file: str = "facts.yaml"
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    sla_minutes: SlaMinutes = Field(default_factory=SlaMinutes)
+    walk_away: WalkAwayRules = Field(default_factory=WalkAwayRules)
+    private: PrivateRules = Field(default_factory=PrivateRules)
+    priority: PriorityWeights = Field(default_factory=PriorityWeights)
+    escalation: Escalation = Field(default_factory=Escalation)
+    goodwill: GoodwillBudget = Field(default_factory=GoodwillBudget)
+    spike: SpikeRules = Field(default_factory=SpikeRules)
+    thanks_keywords: list[str] = Field(default_factory=lambda: ["thank", "thanks", "thx"])
+    topics: dict[str, Topic] = Field(default_factory=dict)
+    templates: dict[str, StageTemplates]
+    facts: FactsLibrary = Field(default_factory=FactsLibrary)
+
+    @field_validator("thanks_keywords")
+    @classmethod
+    def _lower_thanks(cls, value: list[str]) -> list[str]:
+        return [k.strip().lower() for k in value if k.strip()]
+
+    @field_validator("topics")
+    @classmethod
+    def _topic_names(cls, value: dict[str, Topic]) -> dict[str, Topic]:
+        for name in value:
+            if not name.isidentifier() or name != name.lower():
+                raise ValueError(f"topic name {name!r} must be lower_case_with_underscores")
+        if "general" in value:
+            raise ValueError("'general' is the built-in fallback topic; do not define it")
+        return value
+
+    @field_validator("templates")
+    @classmethod
+    def _template_stages(cls, value: dict[str, StageTemplates]) -> dict[str, StageTemplates]:
+        for stage, by_topic in value.items():
+            if stage not in STAGES:
+                raise ValueError(f"unknown stage {stage!r}; expected one of {list(STAGES)}")
+            if "default" not in by_topic:
+                raise ValueError(f"templates.{stage} needs a 'default' template")
+        for stage in (ACKNOWLEDGE, EMPATHIZE, GOODWILL):
+            if stage not in value:
+                raise ValueError(f"templates for the open stage {stage!r} are missing")
+        return value
+
+    @property
+    def open_stages(self) -> frozenset[str]:
+        """The stages in which a case is open."""
+        return OPEN_STAGES
