@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from critic2fan.errors import InputError
+from listener.exports import reddit_json_rows, sniff, x_archive_rows
 from listener.records import AuthorRecord, MentionRecord
 
 REQUIRED_COLUMNS = ("source", "id", "author", "text", "created_at")
@@ -61,14 +62,25 @@ class GoodRow:
 ImportRow = GoodRow | BadRow
 
 
+#: Every format ``--format`` accepts.
+FORMATS = ("csv", "jsonl", "x-archive", "reddit-json")
+
+
 def detect_format(path: Path) -> str:
-    """``csv`` or ``jsonl`` from the file name (``.csv``, ``.jsonl``/``.ndjson``)."""
+    """The file's format: ``csv``/``jsonl`` from the name, exports from their first bytes."""
     suffixes = [s.lower() for s in path.suffixes]
     if ".csv" in suffixes:
         return "csv"
     if ".jsonl" in suffixes or ".ndjson" in suffixes:
         return "jsonl"
-    raise InputError(f"{path.name}: unknown file type; use .csv or .jsonl")
+    if suffixes and suffixes[-1] in (".js", ".json") and path.is_file():
+        found = sniff(path)
+        if found:
+            return found
+    raise InputError(
+        f"{path.name}: unknown file type; use .csv or .jsonl, or --format one of "
+        + ", ".join(FORMATS)
+    )
 
 
 def read_import_file(
@@ -77,8 +89,16 @@ def read_import_file(
     """Yield each row of ``path`` as a :class:`GoodRow` or a :class:`BadRow`, in file order."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    fmt = fmt or detect_format(path)
-    rows = _csv_rows(path) if fmt == "csv" else _jsonl_rows(path)
+    fmt = (fmt or detect_format(path)).lower()
+    readers = {
+        "csv": _csv_rows,
+        "jsonl": _jsonl_rows,
+        "x-archive": x_archive_rows,
+        "reddit-json": reddit_json_rows,
+    }
+    if fmt not in readers:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    rows = readers[fmt](path)
     for line, row in rows:
         if isinstance(row, str):
             yield BadRow(line, row)

@@ -35,16 +35,18 @@ class WriteResult:
     inserted: int
     duplicates: int
     deleted: int = 0
+    edited: int = 0
 
     def __add__(self, other: WriteResult) -> WriteResult:
         return WriteResult(
             self.inserted + other.inserted,
             self.duplicates + other.duplicates,
             self.deleted + other.deleted,
+            self.edited + other.edited,
         )
 
 
-EMPTY_RESULT = WriteResult(0, 0, 0)
+EMPTY_RESULT = WriteResult(0, 0, 0, 0)
 
 
 def write_batch(
@@ -53,16 +55,19 @@ def write_batch(
     *,
     cursor: tuple[str, str] | None = None,
     now: datetime | None = None,
+    edits: Sequence[MentionRecord] = (),
 ) -> WriteResult:
     """Store ``records`` (new ones inserted, known ones skipped) and ``cursor``, atomically.
 
     Records flagged ``deleted`` are platform deletion notices: the stored mention is marked
-    deleted and its text purged; they never insert a row.
+    deleted and its text purged; they never insert a row. ``edits`` are new versions of
+    posts: stored when unknown, otherwise their text replaces the stored one (``edited_at``
+    set) unless the mention was deleted.
     """
     now = now or utcnow()
     try:
         with engine.begin() as conn:
-            result = write_batch_in(conn, records, now=now)
+            result = write_batch_in(conn, records, now=now, edits=edits)
             if cursor is not None:
                 save_cursor(conn, cursor[0], cursor[1], now=now)
     except OperationalError as exc:
@@ -73,12 +78,20 @@ def write_batch(
 
 
 def write_batch_in(
-    conn: Connection, records: Sequence[MentionRecord], *, now: datetime
+    conn: Connection,
+    records: Sequence[MentionRecord],
+    *,
+    now: datetime,
+    edits: Sequence[MentionRecord] = (),
 ) -> WriteResult:
     """Like :func:`write_batch`, inside a transaction the caller owns."""
     live = [r for r in records if not r.deleted]
     notices = [r for r in records if r.deleted]
-    inserted = duplicates = 0
+    notices += [e for e in edits if e.deleted]
+    edits = [e for e in edits if not e.deleted]
+    inserted = duplicates = edited = 0
+    new_keys: set[tuple[str, str]] = set()
+    live += edits
     if live:
         author_ids = upsert_authors(conn, [r.author for r in live], now=now)
         rows = _unique_mention_rows(live, author_ids, now)
@@ -90,13 +103,35 @@ def write_batch_in(
                 insert(Mention)
                 .values(chunk)
                 .on_conflict_do_nothing(index_elements=["source", "external_id"])
-                .returning(Mention.id)  # type: ignore[arg-type]
+                .returning(Mention.source, Mention.external_id)  # type: ignore[arg-type]
             )
-            new = len(conn.execute(stmt).fetchall())
-            inserted += new
-            duplicates += len(chunk) - new
+            got = conn.execute(stmt).fetchall()
+            new_keys.update((s, e) for s, e in got)
+            inserted += len(got)
+            duplicates += len(chunk) - len(got)
+    if edits:
+        # An edit that found its post already stored is not a duplicate: it is an update.
+        known = sum((e.source, e.external_id) not in new_keys for e in edits)
+        duplicates -= min(duplicates, known)
+        edited = apply_edits(conn, edits, now=now)
     deleted = mark_deleted(conn, notices, now=now) if notices else 0
-    return WriteResult(inserted, duplicates, deleted)
+    return WriteResult(inserted, duplicates, deleted, edited)
+
+
+def apply_edits(conn: Connection, edits: Sequence[MentionRecord], *, now: datetime) -> int:
+    """Replace the stored text of edited posts (never of deleted ones); count the changed."""
+    count = 0
+    for edit in edits:
+        stmt = (
+            update(Mention)
+            .where(Mention.source == edit.source)  # type: ignore[arg-type]
+            .where(Mention.external_id == edit.external_id)  # type: ignore[arg-type]
+            .where(Mention.deleted == False)  # type: ignore[arg-type]  # noqa: E712
+            .where(Mention.text != edit.text)  # type: ignore[arg-type]
+            .values(text=edit.text, lang=edit.lang, edited_at=now, raw=edit.raw)
+        )
+        count += conn.execute(stmt).rowcount or 0
+    return count
 
 
 def upsert_authors(
@@ -184,7 +219,7 @@ def load_cursor(engine: Engine, name: str) -> str | None:
     """The saved cursor for ``name``, or None when it never ran."""
     with engine.connect() as conn:
         return conn.execute(
-            select(SourceCursor.value).where(SourceCursor.name == name)  # type: ignore[arg-type]
+            select(SourceCursor.value).where(SourceCursor.name == name)  # type: ignore[arg-type,call-overload]
         ).scalar_one_or_none()
 
 

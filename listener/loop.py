@@ -1,0 +1,307 @@
+"""The one resumable stream loop every collector runs in (after praw's ``stream_generator``).
+
+Two threads per source. The *reader* calls ``source.fetch(position)`` and hands items over a
+bounded queue; when the connection drops or the platform errs it waits (jittered exponential
+backoff, or until the rate-limit reset) and resumes from the last position it handed over.
+The *writer* (the caller's thread) drops duplicates with a bounded seen-id set, matches the
+brand, guesses the language, and stores a batch together with the position it covers in one
+transaction (``store.writer.write_batch``). A crash at any instant therefore loses nothing
+and, thanks to the unique ``(source, external_id)``, stores nothing twice.
+
+``stop()`` (or SIGINT/SIGTERM via the runner) ends the reader, drains what was read, flushes
+the batch and saves the cursor.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from critic2fan.errors import SourceAuthError, StorageError
+from listener.backoff import Backoff
+from listener.base import Fetched, Source
+from listener.language import detect_language
+from listener.matching import Matcher
+from listener.records import MentionRecord, utcnow
+from store.writer import load_cursor, write_batch
+
+log = logging.getLogger(__name__)
+
+ErrorHook = Callable[[str, BaseException], None]
+_END = object()
+
+
+@dataclass
+class LoopStats:
+    """What a source has done so far: the status line reads these."""
+
+    source: str
+    received: int = 0
+    matched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    deleted: int = 0
+    edited: int = 0
+    errors: int = 0
+    last_error: str | None = None
+    last_created_at: datetime | None = None
+    running: bool = True
+    started_at: datetime = field(default_factory=utcnow)
+
+    def lag_seconds(self, now: datetime | None = None) -> float | None:
+        """How far behind the newest stored post is (None before the first)."""
+        if self.last_created_at is None:
+            return None
+        return max(((now or utcnow()) - self.last_created_at).total_seconds(), 0.0)
+
+
+class SeenIds:
+    """A bounded set: remembers the last ``size`` keys, forgets the oldest first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._keys: OrderedDict[object, None] = OrderedDict()
+
+    def add(self, key: object) -> bool:
+        """Remember ``key``; False when it was already known."""
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return False
+        self._keys[key] = None
+        if len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+        return True
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+
+class StreamLoop:
+    """Runs one :class:`~listener.base.Source` into the store until stopped."""
+
+    def __init__(
+        self,
+        source: Source,
+        engine: Engine,
+        *,
+        matcher: Matcher | None = None,
+        detect_lang: bool = True,
+        batch_size: int = 200,
+        flush_seconds: float = 1.0,
+        cursor_seconds: float = 5.0,
+        seen_size: int = 50_000,
+        backoff: Backoff | None = None,
+        on_error: ErrorHook | None = None,
+        sleep: Callable[[float], None] | None = None,
+        stop_event: threading.Event | None = None,
+    ) -> None:
+        self.source, self.engine, self.matcher = source, engine, matcher
+        self.detect_lang = detect_lang
+        self.batch_size, self.flush_seconds, self.cursor_seconds = (
+            batch_size,
+            flush_seconds,
+            cursor_seconds,
+        )
+        self.backoff = backoff or Backoff()
+        self.on_error = on_error
+        self.stop_event = stop_event or threading.Event()
+        self._sleep = sleep
+        self.stats = LoopStats(source.name)
+        self._seen = SeenIds(seen_size)
+        self._deleted = SeenIds(seen_size)
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=batch_size * 4)
+        self._batch: list[MentionRecord] = []
+        self._edits: list[MentionRecord] = []
+        self._position: str | None = None
+        self._position_dirty = False
+
+    # -- control ---------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask the loop to finish: the reader is unblocked, the batch will be flushed."""
+        self.stop_event.set()
+        try:
+            self.source.close()
+        except Exception:  # closing a dead connection must not hide the shutdown
+            log.debug("%s: close failed", self.source.name, exc_info=True)
+
+    def wait(self, seconds: float) -> None:
+        """Sleep ``seconds`` unless stopped first (tests replace this via ``sleep``)."""
+        if self._sleep is not None:
+            self._sleep(seconds)
+        else:
+            self.stop_event.wait(seconds)
+
+    def run(self, *, stop_when: Callable[[LoopStats], bool] | None = None) -> LoopStats:
+        """Read and store until ``stop()`` (or ``stop_when(stats)`` is true); return the stats."""
+        self._position = load_cursor(self.engine, self.source.name)
+        reader = threading.Thread(target=self._read, name=f"read-{self.source.name}", daemon=True)
+        reader.start()
+        first_pending = 0.0
+        last_cursor_save = time.monotonic()
+        try:
+            while True:
+                if stop_when is not None and stop_when(self.stats):
+                    self.stop()
+                timeout = self.flush_seconds if self._batch or self._edits else 0.25
+                try:
+                    item = self._queue.get(timeout=timeout)
+                except queue.Empty:
+                    item = None
+                if item is _END:
+                    break
+                if isinstance(item, Fetched):
+                    if not (self._batch or self._edits):
+                        first_pending = time.monotonic()
+                    self._accept(item)
+                now = time.monotonic()
+                pending = len(self._batch) + len(self._edits)
+                if (
+                    pending >= self.batch_size
+                    or (pending and now - first_pending >= self.flush_seconds)
+                    or (self._position_dirty and now - last_cursor_save >= self.cursor_seconds)
+                ):
+                    self._flush()
+                    last_cursor_save = now
+                if self.stop_event.is_set() and not reader.is_alive() and self._queue.empty():
+                    break
+        finally:
+            self.stop_event.set()
+            self._drain()
+            self._flush(final=True)
+            reader.join(timeout=5)
+            self.stats.running = False
+        return self.stats
+
+    # -- reader thread ---------------------------------------------------------------------
+    def _read(self) -> None:
+        position = self._position
+        src = self.source
+        try:
+            while not self.stop_event.is_set():
+                got = False
+                try:
+                    for item in src.fetch(position):
+                        got = True
+                        self._put(item)
+                        if item.position is not None:
+                            position = item.position
+                        if self.stop_event.is_set():
+                            return
+                    if src.poll_interval is not None:
+                        self.backoff.reset()
+                        self.wait(src.poll_interval)
+                        continue
+                    if got:  # a stream that delivered and then closed: reconnect promptly
+                        self.backoff.reset()
+                    self.wait(self.backoff.next_delay())
+                except SourceAuthError as exc:
+                    self._report(exc)
+                    log.error("%s: %s; this source stops", src.name, exc)
+                    return
+                except Exception as exc:
+                    self._report(exc)
+                    delay = self.backoff.delay_for(exc)
+                    log.warning("%s: %s; retrying in %.1fs", src.name, exc, delay)
+                    self.wait(delay)
+        finally:
+            self._put(_END, force=True)
+
+    def _put(self, item: object, *, force: bool = False) -> None:
+        while True:
+            try:
+                self._queue.put(item, timeout=0.25)
+                return
+            except queue.Full:
+                if self.stop_event.is_set() and not force:
+                    return
+
+    def _report(self, exc: BaseException) -> None:
+        self.stats.errors += 1
+        self.stats.last_error = f"{type(exc).__name__}: {exc}"[:300]
+        if self.on_error is not None:
+            try:
+                self.on_error(self.source.name, exc)
+            except Exception:
+                log.exception("%s: the error hook failed", self.source.name)
+
+    # -- writer side -----------------------------------------------------------------------
+    def _accept(self, item: Fetched) -> None:
+        self.stats.received += 1
+        if item.problem:
+            self.stats.errors += 1
+            self.stats.last_error = item.problem[:300]
+            log.warning("%s: skipped a frame: %s", self.source.name, item.problem)
+        if item.position is not None:
+            self._position, self._position_dirty = item.position, True
+        record = item.record
+        if record is None:
+            return
+        rid = record.external_id
+        if record.deleted:
+            self._deleted.add(rid)
+            key: object = ("deleted", rid)
+        elif rid in self._deleted:
+            return  # the deletion overtook the post: never store its text
+        elif item.edit:
+            key = ("edit", rid, hash(record.text))
+        else:
+            key = ("new", rid)
+        if not self._seen.add(key):
+            self.stats.duplicates += 1
+            return
+        must_match = not (record.deleted or self.source.prefiltered or self.matcher is None)
+        if must_match and not self.matcher.matches(record):  # type: ignore[union-attr]
+            return
+        if not record.deleted:
+            self.stats.matched += 1
+            if self.matcher is not None and self.matcher.is_brand(record.author.handle):
+                record = record.model_copy(
+                    update={"author": record.author.model_copy(update={"is_brand": True})}
+                )
+            if record.lang is None and self.detect_lang:
+                record = record.model_copy(update={"lang": detect_language(record.text)})
+        (self._edits if item.edit else self._batch).append(record)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Fetched):
+                self._accept(item)
+
+    def _flush(self, *, final: bool = False) -> None:
+        if not (self._batch or self._edits or self._position_dirty):
+            return
+        cursor = (self.source.name, self._position) if self._position is not None else None
+        attempts = 0
+        while True:
+            try:
+                result = write_batch(self.engine, self._batch, edits=self._edits, cursor=cursor)
+                break
+            except StorageError as exc:
+                self._report(exc)
+                attempts += 1
+                if (final or self.stop_event.is_set()) and attempts >= 3:
+                    log.error("%s: could not store the last batch: %s", self.source.name, exc)
+                    return
+                time.sleep(min(0.5 * attempts, 5.0))
+        self.stats.stored += result.inserted
+        self.stats.duplicates += result.duplicates
+        self.stats.deleted += result.deleted
+        self.stats.edited += result.edited
+        newest = [r.created_at for r in self._batch if not r.deleted]
+        if newest:
+            latest = max(newest)
+            if self.stats.last_created_at is None or latest > self.stats.last_created_at:
+                self.stats.last_created_at = latest
+        self._batch, self._edits, self._position_dirty = [], [], False
