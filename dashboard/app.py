@@ -1,0 +1,92 @@
+"""The community board: ``streamlit run dashboard/app.py`` (or ``critic2fan board``).
+
+Signs staff in (or, in demo mode, lets everyone in as ``demo`` and says so on every page), then
+offers the pages their role allows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from critic2fan.errors import Critic2fanError
+from dashboard.auth import DEMO_USER, Permission, StaffUser, authenticate, can
+from dashboard.views.common import SESSION_USER, demo_mode, engine
+
+log = logging.getLogger(__name__)
+
+#: (file, title, icon, permission needed to see it)
+PAGES: tuple[tuple[str, str, str, Permission], ...] = (
+    ("views/queue.py", "Queue", ":material/inbox:", Permission.READ),
+    ("views/case.py", "Case", ":material/forum:", Permission.READ),
+    ("views/overview.py", "Overview", ":material/monitoring:", Permission.READ),
+    ("views/people.py", "People", ":material/groups:", Permission.READ),
+    ("views/fairness.py", "Fairness", ":material/balance:", Permission.READ),
+    ("views/playbook.py", "Playbook", ":material/menu_book:", Permission.READ),
+    ("views/export.py", "Analyst export", ":material/download:", Permission.EXPORT),
+    ("views/users.py", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
+)
+MAX_FAILED_SIGN_INS = 5
+
+
+def sign_in() -> None:
+    """The sign-in form; on success the user is kept in this browser session only."""
+    st.title("critic2fan board")
+    failures = int(st.session_state.get("sign_in_failures", 0))
+    if failures >= MAX_FAILED_SIGN_INS:
+        st.error("Too many failed sign-ins in this session. Reload the page to try again later.")
+        st.stop()
+    with st.form("sign_in"):
+        username = st.text_input("Username", key="sign_in_username")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        st.caption("Ask an admin for an account: `critic2fan users add NAME --role agent`.")
+        return
+    user = authenticate(engine(), username, password)
+    if user is None:
+        st.session_state["sign_in_failures"] = failures + 1
+        st.error("Wrong username or password, or the account is disabled.")
+        return
+    st.session_state[SESSION_USER] = user
+    st.session_state.pop("sign_in_failures", None)
+    st.rerun()
+
+
+def sidebar(user: StaffUser, demo: bool) -> None:
+    """Who is signed in, and a way out."""
+    with st.sidebar:
+        st.text(f"Signed in as {user.display_name} ({user.username}, {user.role})")
+        if demo:
+            st.caption("Demo mode: no sign-in needed.")
+        elif st.button("Sign out", key="sign_out"):
+            for key in list(st.session_state.keys()):
+                del st.session_state[key]
+            st.rerun()
+
+
+def main() -> None:
+    """Route to the sign-in form or to the pages the user's role allows."""
+    st.set_page_config(page_title="critic2fan board", page_icon="🤝", layout="wide")
+    demo = demo_mode()
+    try:
+        if demo:
+            st.session_state[SESSION_USER] = DEMO_USER
+        user = st.session_state.get(SESSION_USER)
+        if not isinstance(user, StaffUser):
+            sign_in()
+            return
+        pages = [
+            st.Page(path, title=title, icon=icon, default=(title == "Queue"))
+            for path, title, icon, needed in PAGES
+            if can(user.role, needed)
+        ]
+        nav = st.navigation(pages)
+        sidebar(user, demo)
+        nav.run()
+    except Critic2fanError as exc:
+        st.error(f"The board cannot continue: {exc}")
+
+
+main()

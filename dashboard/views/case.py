@@ -1,0 +1,193 @@
+"""Case: one critic's timeline (their mentions and every event) and the actions staff take.
+
+Every string that came from outside (mention text, names, handles, notes, replies) is shown
+with ``st.text`` so it is never read as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from critic2fan.errors import Critic2fanError
+from dashboard.auth import Permission
+from dashboard.queries import CaseDetail, TimelineItem, active_staff, fetch_case
+from dashboard.views import actions
+from dashboard.views.common import Board, banners, board, countdown, plain
+from listener.records import utcnow
+from store.models import Stage
+
+TIMELINE_SHOWN = 60
+WALK_AWAY_REASONS = (
+    "troll or bad faith",
+    "abusive",
+    "demands beyond policy",
+    "no reply from critic",
+    "resolved elsewhere",
+    "other",
+)
+GOODWILL_KINDS = ("credit", "refund", "gift")
+
+
+def case_id_from_url() -> int | None:
+    """The case named by ``?case=N`` (None when absent or not a number)."""
+    raw = st.query_params.get("case")
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def header(detail: CaseDetail) -> None:
+    """Who the critic is and where the case stands."""
+    case, author = detail.case, detail.author
+    st.title(f"Case #{case.id}")
+    plain(
+        f"@{author.handle} · {author.display_name or ''} · {author.platform}"
+        f" · topic {case.topic} · assignee {case.assignee or 'nobody'}"
+    )
+    c = st.columns(5)
+    c[0].metric("Stage", case.stage)
+    c[1].metric("SLA", countdown(case.sla_due, utcnow()) if case.is_open else "closed")
+    c[2].metric("Priority", f"{case.priority:.2f}")
+    c[3].metric("Reach", f"{author.followers or 0:,}")
+    c[4].metric("Goodwill spent", f"{case.goodwill_spent:.2f}")
+    latest = detail.scores.get(case.latest_mention_id or -1)
+    if latest is not None and latest.troll_likelihood >= 0.5:
+        st.warning(f"Troll likelihood {latest.troll_likelihood:.0%}. Reasons:", icon="⚠️")
+        plain(", ".join(latest.troll_reasons) or "none given")
+    if case.incident:
+        st.error("This case is part of an incident: templated replies are paused.", icon="🚨")
+
+
+def timeline(items: list[TimelineItem]) -> None:
+    """Mentions and events, newest first; older ones behind an expander."""
+    st.subheader("Timeline")
+    newest_first = list(reversed(items))
+
+    def show(item: TimelineItem) -> None:
+        with st.container(border=True):
+            head = f"{item.at:%Y-%m-%d %H:%M} UTC · {item.kind} · {item.actor}"
+            st.text(head + (f" · {item.detail}" if item.detail else ""))
+            if item.text:
+                plain(item.text)
+
+    for item in newest_first[:TIMELINE_SHOWN]:
+        show(item)
+    if len(newest_first) > TIMELINE_SHOWN:
+        with st.expander(f"{len(newest_first) - TIMELINE_SHOWN} older entries"):
+            for item in newest_first[TIMELINE_SHOWN:]:
+                show(item)
+
+
+def _do(action: Callable[[], str]) -> None:
+    """Run a staff action; show its outcome or a clear error, never a traceback."""
+    try:
+        message = action()
+    except Critic2fanError as exc:
+        st.error(str(exc))
+        return
+    st.session_state["case_flash"] = message
+    st.rerun()
+
+
+def action_panel(b: Board, detail: CaseDetail) -> None:
+    """The actions an agent (or above) can take on an open case."""
+    case_id = detail.case.id
+    assert case_id is not None
+    tabs = st.tabs(["Reply", "Stage", "Goodwill", "Walk away", "Assign", "Note"])
+    with tabs[0], st.form(f"reply_{case_id}"):
+        suggestion = actions.suggested_reply(b, case_id) or ""
+        text = st.text_area("Reply (suggested, edit freely)", suggestion, height=140)
+        send = st.checkbox("Send through the platform (otherwise only record it)", value=False)
+        if st.form_submit_button("Record reply", type="primary"):
+            _do(lambda: actions.record_reply(b, case_id, text, send=send))
+    with tabs[1], st.form(f"stage_{case_id}"):
+        stages = [s.value for s in Stage]
+        stage = st.selectbox("Move to stage", stages, index=stages.index(detail.case.stage))
+        reason = st.text_input("Why", key=f"stage_reason_{case_id}")
+        if st.form_submit_button("Override stage"):
+            _do(lambda: actions.override_stage(b, case_id, str(stage), reason=reason))
+    with tabs[2], st.form(f"goodwill_{case_id}"):
+        kind = st.selectbox("Kind", GOODWILL_KINDS)
+        amount = st.number_input("Amount", min_value=0.0, max_value=10_000.0, step=5.0)
+        note = st.text_input("Note")
+        approve = b.can(Permission.APPROVE_GOODWILL) and st.checkbox(
+            "I approve this as a lead, even over budget"
+        )
+        if st.form_submit_button("Give goodwill"):
+            _do(
+                lambda: actions.give_goodwill(
+                    b,
+                    case_id,
+                    kind=str(kind),
+                    amount=float(amount),
+                    note=note,
+                    approved_by=b.actor if approve else None,
+                )
+            )
+    with tabs[3], st.form(f"walk_{case_id}"):
+        why = st.selectbox("Reason", WALK_AWAY_REASONS)
+        note = st.text_input("Details")
+        if st.form_submit_button("Walk away"):
+            _do(lambda: actions.walk_away(b, case_id, reason=str(why), note=note))
+    with tabs[4], st.form(f"assign_{case_id}"):
+        with b.engine.connect() as conn:
+            staff = active_staff(conn)
+        choices = ["(nobody)", *staff]
+        if b.user.username not in staff:
+            choices.append(b.user.username)
+        current = detail.case.assignee
+        who = st.selectbox(
+            "Assignee", choices, index=choices.index(current) if current in choices else 0
+        )
+        if st.form_submit_button("Assign"):
+            target = None if who == "(nobody)" else str(who)
+            _do(lambda: actions.assign_case(b, case_id, target))
+    with tabs[5], st.form(f"note_{case_id}", clear_on_submit=True):
+        note = st.text_area("Note for colleagues", height=100)
+        if st.form_submit_button("Add note"):
+            _do(lambda: actions.add_note(b, case_id, note))
+
+
+def render() -> None:
+    """The case page."""
+    b = board()
+    banners(b)
+    case_id = case_id_from_url()
+    if case_id is None:
+        st.title("Case")
+        picked = st.number_input("Case number", min_value=1, step=1, value=None)
+        if picked is None:
+            st.info("Open a case from the queue, or type its number.")
+            return
+        case_id = int(picked)
+        st.query_params["case"] = str(case_id)
+    with b.engine.connect() as conn:
+        detail = fetch_case(conn, case_id)
+    if detail is None:
+        st.error(f"There is no case #{case_id}.")
+        return
+    flash = st.session_state.pop("case_flash", None)
+    if flash:
+        st.success(flash)
+    header(detail)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        timeline(detail.timeline)
+    with right:
+        if detail.case.is_open and b.can(Permission.WORK_CASES):
+            st.subheader("Actions")
+            action_panel(b, detail)
+        elif not detail.case.is_open:
+            plain(
+                f"Closed: {detail.case.outcome or 'closed'}"
+                + (f" ({detail.case.walkaway_reason})" if detail.case.walkaway_reason else "")
+            )
+        else:
+            st.info("Your role can read cases but not work them.")
+
+
+if __name__ == "__main__":
+    render()

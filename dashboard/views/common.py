@@ -1,0 +1,130 @@
+"""What every board page shares: the database, who is signed in, what they may do, the banners.
+
+User-supplied strings (mention text, names, handles, notes) are never given to ``st.markdown`` or
+``st.write``: pages show them with :func:`plain` (``st.text``), ``st.code`` or ``st.dataframe``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard.auth import Permission, StaffUser, can
+
+log = logging.getLogger(__name__)
+
+DEMO_ENV = "CRITIC2FAN_BOARD_DEMO"
+SESSION_USER = "board_user"
+
+
+def demo_mode() -> bool:
+    """True when the launcher started the board in demo mode (no login)."""
+    return os.environ.get(DEMO_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    from store.engine import make_engine
+    from store.migrate import ensure_current
+
+    engine = make_engine(url)
+    ensure_current(engine, auto_upgrade=False)
+    return engine
+
+
+def database_url() -> str:
+    """The database the board reads (``CRITIC2FAN_DATABASE_URL``, else the settings' default)."""
+    from critic2fan.settings import load_settings
+
+    return load_settings().resolved_database_url
+
+
+def engine() -> Engine:
+    """The board's engine, created once per process and database URL."""
+    return _engine_for(database_url())
+
+
+@dataclass(frozen=True)
+class Board:
+    """The signed-in staff member (or the demo user) and the engine."""
+
+    user: StaffUser
+    demo: bool
+    engine: Engine
+
+    @property
+    def actor(self) -> str:
+        """How this person is named in the audit trail."""
+        return f"user:{self.user.username}"
+
+    def can(self, permission: Permission) -> bool:
+        """Whether this person may do ``permission``."""
+        return can(self.user.role, permission)
+
+
+def board() -> Board:
+    """The current board context; stops the page if nobody is signed in (the app signs in)."""
+    user = st.session_state.get(SESSION_USER)
+    if not isinstance(user, StaffUser):
+        st.error("Please sign in.")
+        st.stop()
+    return Board(user=user, demo=demo_mode(), engine=engine())
+
+
+def banners(b: Board) -> None:
+    """The banners every page carries: demo mode, and an open incident."""
+    if b.demo:
+        st.warning(
+            "Demo mode: anyone who can reach this board can use it without signing in, "
+            "and actions are recorded as user:demo.",
+            icon="🧪",
+        )
+
+
+def require(b: Board, permission: Permission) -> None:
+    """Stop the page with a clear message when the user lacks ``permission``."""
+    if not b.can(permission):
+        st.error(f"Your role ({b.user.role}) may not {permission.value.replace('_', ' ')}.")
+        st.stop()
+
+
+def plain(text: str | None) -> None:
+    """Show user-supplied text exactly as written, never interpreted as markdown or HTML."""
+    st.text(text if text else "")
+
+
+def countdown(due: datetime | None, now: datetime) -> str:
+    """An SLA countdown such as ``2h 05m`` or ``overdue 12m`` (``—`` without an SLA)."""
+    if due is None:
+        return "—"
+    seconds = int((due - now).total_seconds())
+    label = "overdue " if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{label}{days}d {hours:02d}h"
+    if hours:
+        return f"{label}{hours}h {minutes:02d}m"
+    return f"{label}{minutes}m"
+
+
+def tier(followers: int | None) -> str:
+    """A follower tier, so charts can compare small and large voices."""
+    n = followers or 0
+    if n < 1_000:
+        return "<1k"
+    if n < 10_000:
+        return "1k–10k"
+    if n < 100_000:
+        return "10k–100k"
+    return "100k+"
+
+
+TIERS = ("<1k", "1k–10k", "10k–100k", "100k+")

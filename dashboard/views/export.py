@@ -1,0 +1,19 @@
+"""Export page (being built)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.views.common import banners, board
+
+
+def render() -> None:
+    """The export page."""
+    b = board()
+    banners(b)
+    st.title("Export")
+    st.info("Coming soon.")
+
+
+if __name__ == "__main__":
+    render()
