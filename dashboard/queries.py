@@ -378,10 +378,5 @@ _BIG_TABLES = ("case", "mention", "score", "author", "caseevent")
 
 def full_scans(plan: Sequence[str]) -> list[str]:
     """The steps of a query plan that read a whole big table (``SCAN t`` without an index)."""
-    out = []
-    for step in plan:
-        words = step.split()
-        if len(words) >= 2 and words[0] == "SCAN" and words[1] in _BIG_TABLES:
-            if "INDEX" not in step:
-                out.append(step)
-    return out
+    scans = (step for step in plan if step.startswith("SCAN ") and "INDEX" not in step)
+    return [step for step in scans if step.split()[1] in _BIG_TABLES]
