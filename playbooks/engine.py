@@ -229,7 +229,7 @@ def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook
         latest_mention_id=ev.mention_id if ev.mention_id is not None else case.latest_mention_id,
         updated_at=now,
     )
-    actions: list[Action] = [Recorded("reply" if type(ev) is CriticReply else "mention")]
+    actions: list[Action] = [Recorded("critic_reply" if type(ev) is CriticReply else "mention")]
     why = _converts(c, ev, pb)
     if why is not None:
         return _close(c, FAN, why, now, actions)
@@ -262,7 +262,7 @@ def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook
 def _on_staff_reply(case: CaseState | None, ev: StaffReply, now: datetime, pb: Playbook) -> Result:
     if case is None:
         return None, _NOTHING
-    actions: list[Action] = [Recorded("staff_reply", ev.text[:500])]
+    actions: list[Action] = [Recorded("reply", ev.text[:2000])]
     if not case.is_open:
         return case, tuple(actions)
     c = replace(
@@ -334,7 +334,7 @@ def _on_override(case: CaseState | None, ev: StaffOverride, now: datetime, pb: P
             return case, (Rejected("unassigning would leave the case with no owner or timer"),)
         actions.append(Recorded("assign", ev.assignee or ""))
         return replace(case, assignee=ev.assignee, updated_at=now), tuple(actions)
-    if act == "reopen" or (act == "stage" and ev.stage == ACKNOWLEDGE):
+    if act == "reopen" or (act == "stage" and ev.stage == ACKNOWLEDGE and not case.is_open):
         if case.is_open or not edge_allowed(case.stage, ACKNOWLEDGE):
             return case, (Rejected(f"cannot reopen a case in {case.stage}"),)
         c = _move(case, ACKNOWLEDGE, ev.reason or "reopened by staff", now, actions)

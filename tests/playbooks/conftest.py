@@ -53,3 +53,105 @@ def post() -> PostFactory:
         return cls(**fields)
 
     return make
+
+
+class Feed:
+    """Writes authors, mentions and scores with a plain loop (the tests' own tiny writer)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.counter = 0
+
+    def author(self, handle: str, *, brand: bool = False, followers: int = 100) -> int:
+        from sqlmodel import Session, select
+
+        from store.models import Author
+
+        with Session(self.engine) as s:
+            found = s.exec(select(Author).where(Author.handle == handle)).first()
+            if found is not None:
+                assert found.id is not None
+                return found.id
+            row = Author(
+                platform="x",
+                platform_id=f"id-{handle}",
+                handle=handle,
+                display_name=handle.title(),
+                followers=followers,
+                is_brand=brand,
+            )
+            s.add(row)
+            s.commit()
+            assert row.id is not None
+            return row.id
+
+    def say(
+        self,
+        handle: str,
+        text: str,
+        at: datetime,
+        *,
+        neg: float = 0.0,
+        pos: float = 0.0,
+        troll: float = 0.0,
+        reply_to: int | None = None,
+        brand: bool = False,
+        scored: bool = True,
+    ) -> int:
+        """Store one mention (and its score unless ``scored`` is False); returns its id."""
+        from sqlmodel import Session
+
+        from store.models import Mention
+
+        author_id = self.author(handle, brand=brand)
+        self.counter += 1
+        with Session(self.engine) as s:
+            parent = s.get(Mention, reply_to) if reply_to else None
+            row = Mention(
+                source="x",
+                external_id=f"m{self.counter}",
+                author_id=author_id,
+                text=text,
+                created_at=at,
+                in_reply_to=parent.external_id if parent else None,
+                thread_id=parent.thread_id or parent.external_id if parent else None,
+            )
+            s.add(row)
+            s.commit()
+            assert row.id is not None
+            mention_id = row.id
+        if scored and not brand:
+            self.score(mention_id, neg=neg, pos=pos, troll=troll)
+        return mention_id
+
+    def score(self, mention_id: int, *, neg: float, pos: float, troll: float = 0.0) -> None:
+        """Store a score for a mention."""
+        from sqlmodel import Session
+
+        from store.models import Score
+
+        neu = max(0.0, 1.0 - neg - pos)
+        label = max((neg, "negative"), (neu, "neutral"), (pos, "positive"))[1]
+        with Session(self.engine) as s:
+            s.add(
+                Score(
+                    mention_id=mention_id,
+                    model_name="fake",
+                    model_version="1",
+                    sentiment_label=label,
+                    p_negative=neg,
+                    p_neutral=neu,
+                    p_positive=pos,
+                    sentiment=pos - neg,
+                    toxicity=troll,
+                    troll_likelihood=troll,
+                    troll_reasons=["insults"] if troll >= 0.7 else [],
+                )
+            )
+            s.commit()
+
+
+@pytest.fixture
+def feed(engine: Any) -> Feed:
+    """A tiny writer bound to the test's migrated database."""
+    return Feed(engine)

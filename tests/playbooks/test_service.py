@@ -1,0 +1,165 @@
+"""Staff operations: each writes a CaseEvent naming the user; refusals write nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from critic2fan.errors import InputError
+from playbooks import service
+from playbooks.runner import process_pending
+from store.models import Case, CaseEvent, GoodwillLedger, Incident, User
+
+
+@pytest.fixture
+def case_id(engine: Engine, feed, pb, t0) -> int:
+    """One open acknowledge case from a critic claiming a cancellation fee."""
+    feed.say("ana", "Brightloop charged me a cancellation fee, scam", t0, neg=0.9)
+    process_pending(engine, pb)
+    with Session(engine) as s:
+        row = s.exec(select(Case)).one()
+        assert row.id is not None
+        return row.id
+
+
+def _events(engine: Engine, case_id: int) -> list[CaseEvent]:
+    with Session(engine) as s:
+        query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))
+        return list(s.exec(query).all())
+
+
+def _lead(engine: Engine, name: str = "lee") -> None:
+    with Session(engine) as s:
+        s.add(User(username=name, display_name=name, role="lead", password_hash="x"))
+        s.commit()
+
+
+def test_record_reply__dry_run_records_reply_and_moves_stage(engine, case_id, pb, t0) -> None:
+    row = service.record_reply(engine, case_id, "ann", "Hi Ana, sorry!", t0, playbook=pb)
+    assert row.stage == "empathize"
+    reply = [e for e in _events(engine, case_id) if e.kind == "reply"][0]
+    assert reply.actor == "user:ann" and reply.data["status"] == "recorded"
+
+
+def test_record_reply__with_sending_on_needs_approval(engine, case_id, pb, t0) -> None:
+    row = service.record_reply(engine, case_id, "ann", "Hi", t0, send_replies=True, playbook=pb)
+    assert row.stage == "acknowledge"
+    pending = [e for e in _events(engine, case_id) if e.kind == "reply_pending"][0]
+    sent: list[str] = []
+    assert pending.id is not None
+    row = service.approve_reply(
+        engine, pending.id, "lee", t0, send=lambda case, text: sent.append(text), playbook=pb
+    )
+    assert sent == ["Hi"] and row.stage == "empathize"
+    kinds = [e.kind for e in _events(engine, case_id)]
+    assert "reply_approved" in kinds and "reply" in kinds
+
+
+def test_record_reply__empty_text_is_refused(engine, case_id, pb, t0) -> None:
+    with pytest.raises(InputError, match="empty"):
+        service.record_reply(engine, case_id, "ann", "   ", t0, playbook=pb)
+
+
+def test_give_goodwill__within_budget_writes_ledger_and_event(engine, case_id, pb, t0) -> None:
+    row = service.give_goodwill(engine, case_id, "ann", "credit", 20, "sorry", t0, playbook=pb)
+    assert row.stage == "goodwill" and row.goodwill_spent == 20
+    with Session(engine) as s:
+        ledger = s.exec(select(GoodwillLedger)).one()
+    assert ledger.actor == "user:ann" and ledger.approved_by is None
+    assert [e for e in _events(engine, case_id) if e.kind == "goodwill"][0].actor == "user:ann"
+
+
+def test_give_goodwill__over_budget_needs_a_lead(engine, case_id, pb, t0) -> None:
+    too_much = pb.goodwill.per_agent_per_day + 1
+    with pytest.raises(InputError, match="lead"):
+        service.give_goodwill(engine, case_id, "ann", "refund", too_much, "", t0, playbook=pb)
+    with Session(engine) as s:
+        assert s.exec(select(GoodwillLedger)).first() is None
+    with pytest.raises(InputError, match="not an active lead"):
+        service.give_goodwill(
+            engine, case_id, "ann", "refund", too_much, "", t0, approved_by="bob", playbook=pb
+        )
+    _lead(engine)
+    service.give_goodwill(
+        engine, case_id, "ann", "refund", too_much, "", t0, approved_by="lee", playbook=pb
+    )
+    with Session(engine) as s:
+        assert s.exec(select(GoodwillLedger)).one().approved_by == "user:lee"
+
+
+def test_give_goodwill__daily_agent_budget_adds_up(engine, feed, case_id, pb, t0) -> None:
+    half = pb.goodwill.per_agent_per_day / 2 + 1
+    service.give_goodwill(engine, case_id, "ann", "credit", half, "", t0, playbook=pb)
+    feed.say("bo", "Brightloop outage again", t0 + timedelta(minutes=1), neg=0.9)
+    process_pending(engine, pb)
+    other = max(c for c in _case_ids(engine))
+    with pytest.raises(InputError, match="per agent"):
+        service.give_goodwill(engine, other, "ann", "credit", half, "", t0, playbook=pb)
+    tomorrow = t0 + timedelta(days=1)
+    service.give_goodwill(engine, other, "ann", "credit", half, "", tomorrow, playbook=pb)
+
+
+def _case_ids(engine: Engine) -> list[int]:
+    with Session(engine) as s:
+        return [i for i in s.exec(select(Case.id)).all() if i is not None]
+
+
+def test_walk_away__unknown_reason_is_refused(engine, case_id, pb, t0) -> None:
+    with pytest.raises(InputError, match="reason"):
+        service.walk_away(engine, case_id, "ann", "annoying", t0, playbook=pb)
+
+
+def test_walk_away__records_reason_and_user(engine, case_id, pb, t0) -> None:
+    row = service.walk_away(engine, case_id, "ann", "bad_faith", t0, playbook=pb)
+    assert row.stage == "walk_away" and row.walkaway_reason == "bad_faith" and not row.is_open
+    stage = [e for e in _events(engine, case_id) if e.kind == "stage"][-1]
+    assert stage.actor == "user:ann" and stage.stage_to == "walk_away"
+
+
+def test_confirm_walk_away__without_recommendation_is_refused(engine, case_id, pb, t0) -> None:
+    before = len(_events(engine, case_id))
+    with pytest.raises(InputError, match="recommended"):
+        service.confirm_walk_away(engine, case_id, "ann", t0, playbook=pb)
+    assert len(_events(engine, case_id)) == before
+
+
+def test_override_stage__forbidden_edge_is_refused(engine, case_id, pb, t0) -> None:
+    service.record_reply(engine, case_id, "ann", "hi", t0, playbook=pb)
+    with pytest.raises(InputError, match="cannot move"):
+        service.override_stage(engine, case_id, "lee", "acknowledge", "oops", t0, playbook=pb)
+
+
+def test_assign_and_note__name_the_user(engine, case_id, pb, t0) -> None:
+    service.assign(engine, case_id, "lee", "ann", t0, playbook=pb)
+    service.add_note(engine, case_id, "lee", "VIP customer", t0)
+    events = _events(engine, case_id)
+    assign = [e for e in events if e.kind == "assign"][0]
+    assert assign.data["assignee"] == "ann" and assign.actor == "user:lee"
+    assert [e.body for e in events if e.kind == "note"] == ["VIP customer"]
+
+
+def test_set_incident__tags_cases_and_pauses_suggestions(engine, case_id, pb, t0) -> None:
+    assert service.suggested_reply(engine, case_id, pb) != ""
+    changed = service.set_incident(engine, True, "lee", "regional outage", t0, playbook=pb)
+    assert changed == 1 and service.incident_active(engine)
+    with Session(engine) as s:
+        assert s.get(Case, case_id).incident  # type: ignore[union-attr]
+        assert s.exec(select(Incident)).one().started_by == "user:lee"
+    assert service.suggested_reply(engine, case_id, pb) == ""
+    service.set_incident(engine, False, "lee", None, t0 + timedelta(hours=1), playbook=pb)
+    assert not service.incident_active(engine)
+    assert service.suggested_reply(engine, case_id, pb) != ""
+
+
+def test_suggested_reply__offers_the_matching_fact(engine, case_id, pb) -> None:
+    text = service.suggested_reply(engine, case_id, pb)
+    assert "no cancellation fees" in text and "Ana" in text
+
+
+def test_reopen__walked_away_case_returns_to_acknowledge(engine, case_id, pb, t0) -> None:
+    service.walk_away(engine, case_id, "ann", "cannot_be_pleased", t0, playbook=pb)
+    row = service.reopen(engine, case_id, "lee", t0, playbook=pb)
+    assert row.is_open and row.stage == "acknowledge" and row.timer_due is not None
