@@ -1,147 +1,86 @@
-"""The board's staff actions, each naming the signed-in user as the actor of its ``CaseEvent``.
+"""The board's staff actions: thin calls into ``playbooks.service`` naming the signed-in user.
 
 The case logic (what a reply or an override does to the stage, goodwill budgets, incidents)
-belongs to ``playbooks.service``; these functions only pass the board's user along and turn the
-outcome into a sentence for the page. Until that service is installed, replies, notes and
-assignments are recorded in the audit trail directly and the stage-changing actions are
-unavailable.
+lives in the service; these functions pass the board's user, the clock and the active playbook
+along, and turn the outcome into a sentence for the page. A refused action raises ``InputError``
+with the service's reason and writes nothing.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from types import ModuleType
 
-from sqlalchemy import select
-
-from critic2fan.errors import InputError
-from dashboard.views.common import Board
+from dashboard.views.common import Board, playbook, settings
 from listener.records import utcnow
-from store.engine import session_scope
-from store.models import Case, CaseEvent
+from playbooks import service
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 10_000
 
-
-class ActionUnavailable(InputError):
-    """The action needs the playbook service, which is not installed."""
-
-
-def service() -> ModuleType | None:
-    """``playbooks.service`` when it is installed, else None."""
-    try:
-        return importlib.import_module("playbooks.service")
-    except ModuleNotFoundError as exc:
-        if exc.name in {"playbooks.service", "playbooks"}:
-            return None
-        raise
-
-
-def _clean(text: str, what: str) -> str:
-    text = text.strip()
-    if not text:
-        raise InputError(f"the {what} is empty")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"the {what} is longer than {MAX_TEXT_CHARS} characters")
-    return text
-
-
-def _record(b: Board, case_id: int, kind: str, **fields: object) -> None:
-    with session_scope(b.engine) as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise InputError(f"no case #{case_id}")
-        case.updated_at = utcnow()
-        session.add(CaseEvent(case_id=case_id, kind=kind, actor=b.actor, **fields))  # type: ignore[arg-type]
-
-
-def record_reply(b: Board, case_id: int, text: str, *, send: bool = False) -> str:
-    """Record (or, where the product is set to send, send) a staff reply."""
-    text = _clean(text, "reply")
-    svc = service()
-    if svc is None:
-        if send:
-            raise ActionUnavailable("sending replies needs the playbook service")
-        _record(b, case_id, "reply", body=text, data={"status": "recorded"})
-        return "Reply recorded."
-    raise NotImplementedError
+def record_reply(b: Board, case_id: int, text: str) -> str:
+    """Record a staff reply (or, where sending is on, queue it for approval)."""
+    send = settings().send_replies
+    service.record_reply(
+        b.engine, case_id, b.actor, text, utcnow(), send_replies=send, playbook=playbook()
+    )
+    return "Reply queued for approval." if send else "Reply recorded."
 
 
 def add_note(b: Board, case_id: int, text: str) -> str:
     """Add a staff note to the audit trail."""
-    text = _clean(text, "note")
-    svc = service()
-    if svc is None:
-        _record(b, case_id, "note", body=text)
-        return "Note added."
-    raise NotImplementedError
+    service.add_note(b.engine, case_id, b.actor, text, utcnow())
+    return "Note added."
 
 
 def assign_case(b: Board, case_id: int, assignee: str | None, *, reason: str = "") -> str:
     """Give the case to ``assignee`` (None: nobody)."""
-    svc = service()
-    if svc is None:
-        with session_scope(b.engine) as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise InputError(f"no case #{case_id}")
-            case.assignee = assignee
-            case.updated_at = utcnow()
-            session.add(
-                CaseEvent(
-                    case_id=case_id,
-                    kind="assign",
-                    actor=b.actor,
-                    reason=reason or None,
-                    data={"assignee": assignee},
-                )
-            )
-        return f"Assigned to {assignee}." if assignee else "Unassigned."
-    raise NotImplementedError
+    service.assign(b.engine, case_id, b.actor, assignee, utcnow(), playbook=playbook())
+    if reason:
+        log.info("case %d assigned to %s (%s)", case_id, assignee, reason)
+    return f"Assigned to {assignee}." if assignee else "Unassigned."
 
 
 def override_stage(b: Board, case_id: int, stage: str, *, reason: str) -> str:
     """Move the case to ``stage`` against the playbook's suggestion."""
-    _require_service("stage overrides")
-    raise NotImplementedError
+    row = service.override_stage(
+        b.engine, case_id, b.actor, stage, reason, utcnow(), playbook=playbook()
+    )
+    return f"Stage is now {row.stage}."
 
 
 def give_goodwill(
-    b: Board, case_id: int, *, kind: str, amount: float, note: str, approved_by: str | None
+    b: Board, case_id: int, *, kind: str, amount: float, note: str, approve: bool
 ) -> str:
-    """Spend goodwill on the case within budget (or with a lead's approval)."""
-    _require_service("goodwill")
-    raise NotImplementedError
+    """Spend goodwill on the case within budget (or over it, approved by this lead)."""
+    row = service.give_goodwill(
+        b.engine,
+        case_id,
+        b.actor,
+        kind,
+        amount,
+        note,
+        utcnow(),
+        approved_by=b.actor if approve else None,
+        playbook=playbook(),
+    )
+    return f"Goodwill given: {row.goodwill_spent:g} spent on this case so far."
 
 
-def walk_away(b: Board, case_id: int, *, reason: str, note: str = "") -> str:
+def walk_away(b: Board, case_id: int, *, reason: str) -> str:
     """Close the case as walked away, with a reason."""
-    _require_service("walking away")
-    raise NotImplementedError
+    service.walk_away(b.engine, case_id, b.actor, reason, utcnow(), playbook=playbook())
+    return f"Walked away ({reason})."
 
 
-def suggested_reply(b: Board, case_id: int) -> str | None:
-    """The playbook's suggested reply for the case's stage, if any."""
-    svc = service()
-    if svc is None:
-        with session_scope(b.engine) as session:
-            state = session.scalar(select(Case.state).where(Case.id == case_id)) or {}
-        text = state.get("suggested_reply") if isinstance(state, dict) else None
-        return str(text) if text else None
-    raise NotImplementedError
+def suggested_reply(b: Board, case_id: int) -> str:
+    """The playbook's suggested reply for the case now (empty during an incident)."""
+    return service.suggested_reply(b.engine, case_id, playbook())
 
 
 def set_incident(b: Board, *, on: bool, reason: str) -> str:
     """Switch incident mode (templated replies pause while it is on)."""
-    _require_service("incident mode")
-    raise NotImplementedError
-
-
-def _require_service(what: str) -> ModuleType:
-    svc = service()
-    if svc is None:
-        raise ActionUnavailable(f"{what} needs the playbook service, which is not installed yet")
-    return svc
+    changed = service.set_incident(
+        b.engine, on, b.actor, reason.strip() or None, utcnow(), playbook=playbook()
+    )
+    state = "on" if on else "off"
+    return f"Incident mode {state}; {changed} open cases updated."

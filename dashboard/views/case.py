@@ -14,20 +14,11 @@ from critic2fan.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.queries import CaseDetail, TimelineItem, active_staff, fetch_case
 from dashboard.views import actions
-from dashboard.views.common import Board, banners, board, countdown, plain
+from dashboard.views.common import Board, banners, board, countdown, plain, playbook
 from listener.records import utcnow
-from store.models import Stage
+from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 
 TIMELINE_SHOWN = 60
-WALK_AWAY_REASONS = (
-    "troll or bad faith",
-    "abusive",
-    "demands beyond policy",
-    "no reply from critic",
-    "resolved elsewhere",
-    "other",
-)
-GOODWILL_KINDS = ("credit", "refund", "gift")
 
 
 def case_id_from_url() -> int | None:
@@ -98,20 +89,25 @@ def action_panel(b: Board, detail: CaseDetail) -> None:
     assert case_id is not None
     tabs = st.tabs(["Reply", "Stage", "Goodwill", "Walk away", "Assign", "Note"])
     with tabs[0], st.form(f"reply_{case_id}"):
-        suggestion = actions.suggested_reply(b, case_id) or ""
+        suggestion = actions.suggested_reply(b, case_id)
         text = st.text_area("Reply (suggested, edit freely)", suggestion, height=140)
-        send = st.checkbox("Send through the platform (otherwise only record it)", value=False)
         if st.form_submit_button("Record reply", type="primary"):
-            _do(lambda: actions.record_reply(b, case_id, text, send=send))
+            _do(lambda: actions.record_reply(b, case_id, text))
     with tabs[1], st.form(f"stage_{case_id}"):
-        stages = [s.value for s in Stage]
-        stage = st.selectbox("Move to stage", stages, index=stages.index(detail.case.stage))
+        stages = [s for s in STAGES if s != WALK_AWAY]
+        here = stages.index(detail.case.stage) if detail.case.stage in stages else 0
+        stage = st.selectbox("Move to stage", stages, index=here)
         reason = st.text_input("Why", key=f"stage_reason_{case_id}")
         if st.form_submit_button("Override stage"):
             _do(lambda: actions.override_stage(b, case_id, str(stage), reason=reason))
     with tabs[2], st.form(f"goodwill_{case_id}"):
-        kind = st.selectbox("Kind", GOODWILL_KINDS)
-        amount = st.number_input("Amount", min_value=0.0, max_value=10_000.0, step=5.0)
+        budget = playbook().goodwill
+        st.caption(
+            f"Budget: {budget.per_case:g} per case, {budget.per_agent_per_day:g} per agent a day, "
+            f"{budget.per_day:g} a day in all ({budget.currency})."
+        )
+        kind = st.selectbox("Kind", budget.kinds)
+        amount = st.number_input("Amount", min_value=0.0, max_value=100_000.0, step=5.0)
         note = st.text_input("Note")
         approve = b.can(Permission.APPROVE_GOODWILL) and st.checkbox(
             "I approve this as a lead, even over budget"
@@ -119,19 +115,13 @@ def action_panel(b: Board, detail: CaseDetail) -> None:
         if st.form_submit_button("Give goodwill"):
             _do(
                 lambda: actions.give_goodwill(
-                    b,
-                    case_id,
-                    kind=str(kind),
-                    amount=float(amount),
-                    note=note,
-                    approved_by=b.actor if approve else None,
+                    b, case_id, kind=str(kind), amount=float(amount), note=note, approve=approve
                 )
             )
     with tabs[3], st.form(f"walk_{case_id}"):
-        why = st.selectbox("Reason", WALK_AWAY_REASONS)
-        note = st.text_input("Details")
+        why = st.selectbox("Reason", WALKAWAY_REASONS, format_func=lambda r: r.replace("_", " "))
         if st.form_submit_button("Walk away"):
-            _do(lambda: actions.walk_away(b, case_id, reason=str(why), note=note))
+            _do(lambda: actions.walk_away(b, case_id, reason=str(why)))
     with tabs[4], st.form(f"assign_{case_id}"):
         with b.engine.connect() as conn:
             staff = active_staff(conn)
@@ -177,7 +167,7 @@ def render() -> None:
     with left:
         timeline(detail.timeline)
     with right:
-        if detail.case.is_open and b.can(Permission.WORK_CASES):
+        if detail.case.stage in OPEN_STAGES and b.can(Permission.WORK_CASES):
             st.subheader("Actions")
             action_panel(b, detail)
         elif not detail.case.is_open:

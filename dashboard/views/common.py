@@ -14,7 +14,10 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from critic2fan.settings import Settings, load_settings
 from dashboard.auth import Permission, StaffUser, can
+from playbooks.schema import Playbook
+from store.models import Incident
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +40,32 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
+def settings() -> Settings:
+    """The product settings as the board's process sees them (environment, config file)."""
+    return load_settings()
+
+
 def database_url() -> str:
     """The database the board reads (``CRITIC2FAN_DATABASE_URL``, else the settings' default)."""
-    from critic2fan.settings import load_settings
+    return settings().resolved_database_url
 
-    return load_settings().resolved_database_url
+
+@st.cache_resource(show_spinner=False)
+def _playbook_for(path: str | None, facts: str | None) -> Playbook:
+    from pathlib import Path
+
+    from playbooks.loader import load_playbook
+
+    return load_playbook(Path(path) if path else None, facts_path=Path(facts) if facts else None)
+
+
+def playbook() -> Playbook:
+    """The active playbook (the configured file, else the bundled default), loaded once."""
+    s = settings()
+    return _playbook_for(
+        str(s.playbook_path) if s.playbook_path else None,
+        str(s.facts_path) if s.facts_path else None,
+    )
 
 
 def engine() -> Engine:
@@ -84,6 +108,35 @@ def banners(b: Board) -> None:
             "and actions are recorded as user:demo.",
             icon="🧪",
         )
+    incident = open_incident(b.engine)
+    if incident is not None:
+        st.error(
+            "Incident mode is on: templated replies are paused. Reply with care and check "
+            "with a lead before promising anything.",
+            icon="🚨",
+        )
+        plain(
+            f"Since {incident.started_at:%Y-%m-%d %H:%M} UTC ({incident.kind}): "
+            f"{incident.reason or 'no reason given'}"
+        )
+
+
+def open_incident(eng: Engine) -> Incident | None:
+    """The incident in progress, if any (newest first)."""
+    from sqlalchemy import select
+
+    from store.engine import session_scope
+
+    with session_scope(eng) as session:
+        row = session.scalars(
+            select(Incident)
+            .where(Incident.ended_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Incident.started_at.desc())  # type: ignore[attr-defined]
+            .limit(1)
+        ).first()
+        if row is not None:
+            session.expunge(row)
+        return row
 
 
 def require(b: Board, permission: Permission) -> None:

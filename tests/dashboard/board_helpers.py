@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import StaffUser, add_user
 from listener.records import utcnow
+from playbooks.state import CaseState, state_to_json
 from store.engine import make_engine, session_scope
 from store.migrate import upgrade
 from store.models import Author, Case, CaseEvent, Incident, Mention, Score
@@ -89,20 +90,44 @@ def build_board_db(path: Path, *, n_cases: int = 8) -> BoardData:
                     )
                 )
             closed = i == n_cases
-            case = Case(
+            stage = "walk_away" if closed else ("acknowledge", "empathize", "goodwill")[i % 3]
+            state = CaseState(
                 author_id=author.id,  # type: ignore[arg-type]
                 topic=topics[i % 3],
-                source=author.platform,
-                stage="walk_away" if closed else ("acknowledge", "empathize", "goodwill")[i % 3],
-                is_open=not closed,
-                priority=float(i % 7) + (10.0 if hostile else 0.0),
-                sla_due=now + timedelta(minutes=30 * (i - 2)),
+                stage=stage,
                 opened_at=now - timedelta(hours=5),
-                latest_mention_id=mentions[-1].id,
+                stage_since=now - timedelta(hours=4),
+                updated_at=now - timedelta(hours=4),
+                is_open=not closed,
+                sla_due=now + timedelta(minutes=30 * (i - 2)),
+                timer_due=now + timedelta(minutes=30 * (i - 2)),
+                timer_kind="sla",
+                priority=float(i % 7) + (10.0 if hostile else 0.0),
+                negativity=0.8,
+                sentiment=-0.75,
+                troll=troll,
+                followers=author.followers or 0,
+                mentions=2,
                 outcome="walked_away" if closed else None,
-                walkaway_reason="troll or bad faith" if closed else None,
+                walkaway_reason="troll" if closed else None,
                 closed_at=now - timedelta(hours=1) if closed else None,
-                state={"suggested_reply": f"Hi @critic{i}, sorry about that. We're on it."},
+                latest_mention_id=mentions[-1].id,
+            )
+            case = Case(
+                author_id=author.id,  # type: ignore[arg-type]
+                topic=state.topic,
+                source=author.platform,
+                stage=stage,
+                is_open=not closed,
+                priority=state.priority,
+                sla_due=state.sla_due,
+                timer_due=state.timer_due,
+                opened_at=state.opened_at,
+                latest_mention_id=state.latest_mention_id,
+                outcome=state.outcome,
+                walkaway_reason=state.walkaway_reason,
+                closed_at=state.closed_at,
+                state=state_to_json(state),
             )
             s.add(case)
             s.flush()

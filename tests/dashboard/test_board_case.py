@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from playbooks import service
 from store.engine import session_scope
 from store.models import Case, CaseEvent
 from tests.dashboard.board_helpers import (
@@ -57,7 +58,7 @@ def test_case__suggested_reply_is_prefilled_and_recorded_with_the_user(
     case_id = board_db.case_ids[0]
     at = open_page("case", query={"case": str(case_id)})
     box = at.text_area[0]
-    assert "sorry about that" in box.value
+    assert box.value and box.value == service.suggested_reply(board_db.engine, case_id)
     box.set_value("Edited: we fixed the sync bug, thanks for your patience.")
     _button(at, "Record reply").click().run()
     assert not at.exception
