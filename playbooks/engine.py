@@ -17,7 +17,6 @@ Stage flow (staff and critic take turns; whose turn it is decides the single tim
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,6 +60,7 @@ from playbooks.state import (
     WALKAWAY_REASONS,
     CaseState,
     edge_allowed,
+    evolve,
 )
 
 Result = tuple[CaseState | None, tuple[Action, ...]]
@@ -78,59 +78,71 @@ def advance(case: CaseState | None, event: Event, now: datetime, playbook: Playb
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _reprioritize(c: CaseState, now: datetime, pb: Playbook) -> CaseState:
-    return replace(
-        c,
-        priority=priority(
-            pb,
-            negativity=c.negativity,
-            followers=c.followers,
-            troll=c.troll,
-            sla_due=c.sla_due,
-            stage=c.stage,
-            escalated=c.escalated,
-            now=now,
-        ),
+class _Draft(dict):  # type: ignore[type-arg]
+    """Changes to a state, read through to the old state; frozen once per event by ``_done``.
+
+    One ``evolve`` per event instead of a ``replace`` per step keeps ``advance`` cheap.
+    """
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: CaseState, **changes: Any) -> None:
+        super().__init__(changes)
+        self.base = base
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return getattr(self.base, name)
+
+
+def _done(d: _Draft, now: datetime, pb: Playbook, actions: list[Action]) -> Result:
+    """Freeze the draft with its priority recomputed at ``now``."""
+    d["priority"] = priority(
+        pb,
+        negativity=d.negativity,
+        followers=d.followers,
+        troll=d.troll,
+        sla_due=d.sla_due,
+        stage=d.stage,
+        escalated=d.escalated,
+        now=now,
     )
+    return evolve(d.base, d), tuple(actions)
 
 
-def _staff_turn(c: CaseState, now: datetime, pb: Playbook, actions: list[Action]) -> CaseState:
-    due = now + timedelta(minutes=pb.sla_minutes.for_stage(c.stage))
+def _staff_turn(d: _Draft, now: datetime, pb: Playbook, actions: list[Action]) -> None:
+    due = now + timedelta(minutes=pb.sla_minutes.for_stage(d.stage))
     actions.append(SetTimer(TIMER_SLA, due))
-    return replace(c, waiting_on=STAFF, sla_due=due, timer_due=due, timer_kind=TIMER_SLA)
+    d.update(waiting_on=STAFF, sla_due=due, timer_due=due, timer_kind=TIMER_SLA)
 
 
-def _critic_turn(c: CaseState, now: datetime, pb: Playbook, actions: list[Action]) -> CaseState:
+def _critic_turn(d: _Draft, now: datetime, pb: Playbook, actions: list[Action]) -> None:
     due = now + timedelta(days=pb.walk_away.no_answer_days)
     actions.append(SetTimer(TIMER_NO_ANSWER, due))
-    return replace(
-        c,
-        waiting_on=CRITIC,
-        sla_due=None,
-        timer_due=due,
-        timer_kind=TIMER_NO_ANSWER,
-        escalated=False,
+    d.update(
+        waiting_on=CRITIC, sla_due=None, timer_due=due, timer_kind=TIMER_NO_ANSWER, escalated=False
     )
 
 
-def _move(c: CaseState, to: str, reason: str, now: datetime, actions: list[Action]) -> CaseState:
-    actions.append(StageChanged(c.stage, to, reason))
-    return replace(c, stage=to, stage_since=now, updated_at=now)
+def _move(d: _Draft, to: str, reason: str, now: datetime, actions: list[Action]) -> None:
+    actions.append(StageChanged(d.stage, to, reason))
+    d.update(stage=to, stage_since=now, updated_at=now)
 
 
 def _close(
-    c: CaseState,
+    d: _Draft,
     to: str,
     reason: str,
     now: datetime,
     actions: list[Action],
     walkaway_reason: str | None = None,
 ) -> Result:
-    actions.append(StageChanged(c.stage, to, reason))
-    if c.timer_due is not None:
+    actions.append(StageChanged(d.stage, to, reason))
+    if d.timer_due is not None:
         actions.append(SetTimer(None, None))
-    closed = replace(
-        c,
+    d.update(
         stage=to,
         stage_since=now,
         updated_at=now,
@@ -144,17 +156,17 @@ def _close(
         priority=0.0,
         closed_at=now,
     )
-    return closed, tuple(actions)
+    return evolve(d.base, d), tuple(actions)
 
 
-def _suggest(c: CaseState, facts: tuple[str, ...], private: bool) -> SuggestReply:
-    return SuggestReply(c.stage, c.topic, facts, private, c.incident)
+def _suggest(d: _Draft, facts: tuple[str, ...], private: bool) -> SuggestReply:
+    return SuggestReply(d.stage, d.topic, facts, private, d.incident)
 
 
-def _converts(c: CaseState, ev: CriticPost | SentimentChanged, pb: Playbook) -> str | None:
+def _converts(d: _Draft, ev: CriticPost | SentimentChanged, pb: Playbook) -> str | None:
     """Why this post makes the critic a fan, or None."""
     th = pb.thresholds
-    if c.staff_replies == 0 or c.troll >= th.troll_likely:
+    if d.staff_replies == 0 or d.troll >= th.troll_likely:
         return None
     if ev.sentiment >= th.fan_sentiment:
         return "sentiment turned positive"
@@ -163,13 +175,11 @@ def _converts(c: CaseState, ev: CriticPost | SentimentChanged, pb: Playbook) -> 
     return None
 
 
-def _recommend(
-    c: CaseState, reason: str, details: tuple[str, ...], actions: list[Action]
-) -> CaseState:
-    if c.walkaway_recommended is not None or c.walkaway_rejected:
-        return c
+def _recommend(d: _Draft, reason: str, details: tuple[str, ...], actions: list[Action]) -> None:
+    if d.walkaway_recommended is not None or d.walkaway_rejected:
+        return
     actions.append(RecommendWalkAway(reason, details))
-    return replace(c, walkaway_recommended=reason)
+    d["walkaway_recommended"] = reason
 
 
 # -- handlers ------------------------------------------------------------------------------
@@ -179,7 +189,7 @@ def _open(ev: CriticPost, now: datetime, pb: Playbook) -> Result:
     actions: list[Action] = [
         OpenCase(ev.topic, f"negative mention (p_negative={ev.p_negative:.2f})")
     ]
-    c = CaseState(
+    base = CaseState(
         author_id=ev.author_id,
         topic=ev.topic,
         stage=ACKNOWLEDGE,
@@ -196,15 +206,16 @@ def _open(ev: CriticPost, now: datetime, pb: Playbook) -> Result:
         facts=ev.fact_ids,
         latest_mention_id=ev.mention_id,
     )
-    c = _staff_turn(c, now, pb, actions)
+    d = _Draft(base)
+    _staff_turn(d, now, pb, actions)
     if ev.troll >= pb.thresholds.troll_likely:
-        c = _recommend(c, "troll", ev.troll_reasons, actions)
+        _recommend(d, "troll", ev.troll_reasons, actions)
     else:
-        actions.append(_suggest(c, ev.fact_ids, ev.followers >= pb.private.min_followers))
+        actions.append(_suggest(d, ev.fact_ids, ev.followers >= pb.private.min_followers))
     if ev.incident:
         actions.append(IncidentTag(True, "opened during an incident"))
         actions.append(AlertLeads("new critic during an incident"))
-    return _reprioritize(c, now, pb), tuple(actions)
+    return _done(d, now, pb, actions)
 
 
 def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook) -> Result:
@@ -217,7 +228,7 @@ def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook
     troll_reasons = case.troll_reasons
     if ev.troll_reasons:
         troll_reasons += tuple(r for r in ev.troll_reasons if r not in troll_reasons)
-    c = replace(
+    d = _Draft(
         case,
         negativity=ev.p_negative,
         sentiment=ev.sentiment,
@@ -230,33 +241,33 @@ def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook
         updated_at=now,
     )
     actions: list[Action] = [Recorded("critic_reply" if type(ev) is CriticReply else "mention")]
-    why = _converts(c, ev, pb)
+    why = _converts(d, ev, pb)
     if why is not None:
-        return _close(c, FAN, why, now, actions)
-    if c.troll >= th.troll_likely:
-        c = _recommend(c, "troll", c.troll_reasons, actions)
+        return _close(d, FAN, why, now, actions)
+    if d.troll >= th.troll_likely:
+        _recommend(d, "troll", d.troll_reasons, actions)
     if case.waiting_on == CRITIC:
-        c = replace(c, critic_replies=c.critic_replies + 1)
-        if c.stage == GOODWILL:
-            c = replace(c, goodwill_rounds=c.goodwill_rounds + 1)
-            if c.goodwill_rounds >= pb.walk_away.max_goodwill_rounds:
-                detail = f"still negative after {c.goodwill_rounds} goodwill exchanges"
-                c = _recommend(c, "cannot_be_pleased", (detail,), actions)
-        c = _staff_turn(c, now, pb, actions)
+        d["critic_replies"] = case.critic_replies + 1
+        if case.stage == GOODWILL:
+            d["goodwill_rounds"] = rounds = case.goodwill_rounds + 1
+            if rounds >= pb.walk_away.max_goodwill_rounds:
+                detail = f"still negative after {rounds} goodwill exchanges"
+                _recommend(d, "cannot_be_pleased", (detail,), actions)
+        _staff_turn(d, now, pb, actions)
         private = (
-            c.stage == EMPATHIZE
-            and not c.private_suggested
+            case.stage == EMPATHIZE
+            and not case.private_suggested
             and (
-                c.critic_replies >= pb.private.after_critic_replies
-                or c.followers >= pb.private.min_followers
+                d.critic_replies >= pb.private.after_critic_replies
+                or d.followers >= pb.private.min_followers
             )
         )
         if private:
-            c = replace(c, private_suggested=True)
-        actions.append(_suggest(c, new_facts, private))
+            d["private_suggested"] = True
+        actions.append(_suggest(d, new_facts, private))
     elif new_facts:
-        actions.append(_suggest(c, new_facts, False))
-    return _reprioritize(c, now, pb), tuple(actions)
+        actions.append(_suggest(d, new_facts, False))
+    return _done(d, now, pb, actions)
 
 
 def _on_staff_reply(case: CaseState | None, ev: StaffReply, now: datetime, pb: Playbook) -> Result:
@@ -265,18 +276,18 @@ def _on_staff_reply(case: CaseState | None, ev: StaffReply, now: datetime, pb: P
     actions: list[Action] = [Recorded("reply", ev.text[:2000])]
     if not case.is_open:
         return case, tuple(actions)
-    c = replace(
+    d = _Draft(
         case,
         staff_replies=case.staff_replies + 1,
         acknowledged_at=case.acknowledged_at or now,
         updated_at=now,
     )
-    if c.stage == ACKNOWLEDGE:
-        c = _move(c, EMPATHIZE, "acknowledged", now, actions)
-    elif c.stage == EMPATHIZE and c.critic_replies > 0:
-        c = _move(c, GOODWILL, "concern heard; addressing it", now, actions)
-    c = _critic_turn(c, now, pb, actions)
-    return _reprioritize(c, now, pb), tuple(actions)
+    if case.stage == ACKNOWLEDGE:
+        _move(d, EMPATHIZE, "acknowledged", now, actions)
+    elif case.stage == EMPATHIZE and case.critic_replies > 0:
+        _move(d, GOODWILL, "concern heard; addressing it", now, actions)
+    _critic_turn(d, now, pb, actions)
+    return _done(d, now, pb, actions)
 
 
 def _on_sentiment(
@@ -284,44 +295,45 @@ def _on_sentiment(
 ) -> Result:
     if case is None or not case.is_open:
         return case, _NOTHING
-    c = replace(case, sentiment=ev.sentiment, negativity=ev.p_negative, updated_at=now)
+    d = _Draft(case, sentiment=ev.sentiment, negativity=ev.p_negative, updated_at=now)
     actions: list[Action] = [Recorded("sentiment", f"{case.sentiment:+.2f} -> {ev.sentiment:+.2f}")]
-    why = _converts(c, ev, pb)
+    why = _converts(d, ev, pb)
     if why is not None:
-        return _close(c, FAN, why, now, actions)
-    return _reprioritize(c, now, pb), tuple(actions)
+        return _close(d, FAN, why, now, actions)
+    return _done(d, now, pb, actions)
 
 
 def _on_goodwill(case: CaseState | None, ev: GoodwillGiven, now: datetime, pb: Playbook) -> Result:
     if case is None or not case.is_open:
         return case, (Rejected("goodwill needs an open case"),)
     actions: list[Action] = [Recorded("goodwill", f"{ev.kind} {ev.amount:.2f}")]
-    c = replace(
+    d = _Draft(
         case,
         goodwill_spent=case.goodwill_spent + ev.amount,
         staff_replies=case.staff_replies + 1,
         acknowledged_at=case.acknowledged_at or now,
         updated_at=now,
     )
-    if c.stage != GOODWILL:
-        c = _move(c, GOODWILL, f"goodwill given: {ev.kind}", now, actions)
-    c = _critic_turn(c, now, pb, actions)
-    return _reprioritize(c, now, pb), tuple(actions)
+    if case.stage != GOODWILL:
+        _move(d, GOODWILL, f"goodwill given: {ev.kind}", now, actions)
+    _critic_turn(d, now, pb, actions)
+    return _done(d, now, pb, actions)
 
 
 def _on_timer(case: CaseState | None, ev: TimerFired, now: datetime, pb: Playbook) -> Result:
     if case is None or not case.is_open or case.timer_due is None or case.timer_due > now:
         return case, _NOTHING
     actions: list[Action] = []
+    d = _Draft(case)
     if case.timer_kind == TIMER_NO_ANSWER:
         days = pb.walk_away.no_answer_days
-        return _close(case, WALK_AWAY, f"no answer for {days:g} days", now, actions, "no_answer")
+        return _close(d, WALK_AWAY, f"no answer for {days:g} days", now, actions, "no_answer")
     to = case.assignee or pb.escalation.assign_to
     minutes = pb.sla_minutes.for_stage(case.stage)
     actions.append(Escalate(to, f"{case.stage} SLA of {minutes} minutes breached"))
     actions.append(SetTimer(None, None))
-    c = replace(case, escalated=True, assignee=to, timer_due=None, timer_kind=None, updated_at=now)
-    return _reprioritize(c, now, pb), tuple(actions)
+    d.update(escalated=True, assignee=to, timer_due=None, timer_kind=None, updated_at=now)
+    return _done(d, now, pb, actions)
 
 
 def _on_override(case: CaseState | None, ev: StaffOverride, now: datetime, pb: Playbook) -> Result:
@@ -329,17 +341,18 @@ def _on_override(case: CaseState | None, ev: StaffOverride, now: datetime, pb: P
         return None, _NOTHING
     act = ev.action
     actions: list[Action] = []
+    d = _Draft(case, updated_at=now)
     if act == "assign":
         if ev.assignee is None and case.is_open and case.timer_due is None:
             return case, (Rejected("unassigning would leave the case with no owner or timer"),)
         actions.append(Recorded("assign", ev.assignee or ""))
-        return replace(case, assignee=ev.assignee, updated_at=now), tuple(actions)
+        d["assignee"] = ev.assignee
+        return evolve(case, d), tuple(actions)
     if act == "reopen" or (act == "stage" and ev.stage == ACKNOWLEDGE and not case.is_open):
         if case.is_open or not edge_allowed(case.stage, ACKNOWLEDGE):
             return case, (Rejected(f"cannot reopen a case in {case.stage}"),)
-        c = _move(case, ACKNOWLEDGE, ev.reason or "reopened by staff", now, actions)
-        c = replace(
-            c,
+        _move(d, ACKNOWLEDGE, ev.reason or "reopened by staff", now, actions)
+        d.update(
             is_open=True,
             outcome=None,
             walkaway_reason=None,
@@ -347,22 +360,22 @@ def _on_override(case: CaseState | None, ev: StaffOverride, now: datetime, pb: P
             closed_at=None,
             escalated=False,
         )
-        c = _staff_turn(c, now, pb, actions)
-        actions.append(_suggest(c, (), False))
-        return _reprioritize(c, now, pb), tuple(actions)
+        _staff_turn(d, now, pb, actions)
+        actions.append(_suggest(d, (), False))
+        return _done(d, now, pb, actions)
     if not case.is_open:
         return case, (Rejected(f"the case is closed ({case.stage})"),)
     if act == "reject_walk_away":
         if case.walkaway_recommended is None:
             return case, (Rejected("no walk-away was recommended"),)
         actions.append(Recorded("walk_away_rejected", ev.reason or case.walkaway_recommended))
-        c = replace(case, walkaway_recommended=None, walkaway_rejected=True, updated_at=now)
-        return c, tuple(actions)
+        d.update(walkaway_recommended=None, walkaway_rejected=True)
+        return evolve(case, d), tuple(actions)
     if act == "confirm_walk_away":
         if case.walkaway_recommended is None:
             return case, (Rejected("no walk-away was recommended"),)
         reason = case.walkaway_recommended
-        return _close(case, WALK_AWAY, f"confirmed: {reason}", now, actions, reason)
+        return _close(d, WALK_AWAY, f"confirmed: {reason}", now, actions, reason)
     target = WALK_AWAY if act == "walk_away" else ev.stage
     if act not in ("walk_away", "stage") or target is None:
         return case, (Rejected(f"unknown override {act!r}"),)
@@ -371,19 +384,20 @@ def _on_override(case: CaseState | None, ev: StaffOverride, now: datetime, pb: P
     if target == WALK_AWAY:
         if ev.reason not in WALKAWAY_REASONS:
             return case, (Rejected(f"a walk-away needs a reason: one of {WALKAWAY_REASONS}"),)
-        return _close(case, WALK_AWAY, f"staff: {ev.reason}", now, actions, ev.reason)
+        return _close(d, WALK_AWAY, f"staff: {ev.reason}", now, actions, ev.reason)
     if target == FAN:
-        return _close(case, FAN, ev.reason or "staff marked as fan", now, actions)
-    c = _move(case, target, ev.reason or "staff override", now, actions)
-    c = _staff_turn(c, now, pb, actions)
-    actions.append(_suggest(c, (), False))
-    return _reprioritize(c, now, pb), tuple(actions)
+        return _close(d, FAN, ev.reason or "staff marked as fan", now, actions)
+    _move(d, target, ev.reason or "staff override", now, actions)
+    _staff_turn(d, now, pb, actions)
+    actions.append(_suggest(d, (), False))
+    return _done(d, now, pb, actions)
 
 
 def _on_incident(case: CaseState | None, ev: IncidentMode, now: datetime, pb: Playbook) -> Result:
     if case is None or not case.is_open or case.incident == ev.on:
         return case, _NOTHING
-    return replace(case, incident=ev.on, updated_at=now), (IncidentTag(ev.on, ev.reason),)
+    changed = evolve(case, {"incident": ev.on, "updated_at": now})
+    return changed, (IncidentTag(ev.on, ev.reason),)
 
 
 _HANDLERS: dict[type, Callable[[Any, Any, datetime, Playbook], Result]] = {
