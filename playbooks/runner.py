@@ -18,10 +18,10 @@ import json
 import logging
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -29,7 +29,9 @@ from listener.records import utcnow
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
 from playbooks.schema import Playbook
-from playbooks.text import classify_topic, critic_post
+from playbooks.service import incident_active, set_incident
+from playbooks.spike import SpikeCheck, bucketize, detect_spike
+from playbooks.text import GENERAL_TOPIC, classify_topic, critic_post
 from store.engine import session_scope
 from store.models import Author, Case, Incident, Mention, Score, SourceCursor
 from store.writer import save_cursor
@@ -112,8 +114,38 @@ def fire_due_timers(engine: Engine, playbook: Playbook, now: datetime) -> int:
 
 
 def run_once(engine: Engine, playbook: Playbook, *, now: datetime | None = None) -> RunSummary:
-    """One pass of the live worker: mentions handled, then timers due by ``now`` fired."""
-    return process_pending(engine, playbook, now=now or utcnow())
+    """One pass of the live worker: spike check, mentions handled, timers due by ``now`` fired."""
+    now = now or utcnow()
+    check_spike(engine, playbook, now)
+    return process_pending(engine, playbook, now=now)
+
+
+def check_spike(engine: Engine, playbook: Playbook, now: datetime) -> SpikeCheck:
+    """Look for a spike in the buckets ending at ``now``; on one, switch incident mode on."""
+    rules = playbook.spike
+    window = timedelta(minutes=rules.bucket_minutes * (rules.baseline_buckets + 1))
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Mention.created_at, func.max(Score.p_negative))
+            .join(Score, col(Score.mention_id) == col(Mention.id))
+            .where(col(Mention.created_at) >= now - window, col(Mention.created_at) < now)
+            .group_by(col(Mention.id), col(Mention.created_at))
+        ).all()
+    negative = playbook.thresholds.open_negativity
+    buckets = bucketize(((at, p >= negative) for at, p in rows), end=now, rules=rules)
+    verdict = detect_spike(buckets, rules)
+    if verdict.spike and not incident_active(engine):
+        log.warning("spike detected: %s", "; ".join(verdict.reasons))
+        set_incident(
+            engine,
+            True,
+            "engine",
+            "spike: " + "; ".join(verdict.reasons),
+            now,
+            kind="spike",
+            playbook=playbook,
+        )
+    return verdict
 
 
 def run_worker(engine: Engine, playbook: Playbook, *, interval_s: float = 5.0) -> None:
@@ -322,4 +354,5 @@ class _Batch:
         for row in open_cases:
             if row.topic == topic:
                 return row
-        return open_cases[0] if parent is not None else None
+        # A reply in a thread, or a post naming no topic, continues the latest conversation.
+        return open_cases[0] if parent is not None or topic == GENERAL_TOPIC else None
