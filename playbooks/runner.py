@@ -219,7 +219,7 @@ class _Batch:
         scores = self._scores([m.id for m, _ in rows if m.id is not None])
         blocked = False
         for mention, author in rows:
-            score = scores.get(mention.id)
+            score = scores.get(mention.id or 0)
             if score is None and not author.is_brand and not mention.deleted:
                 blocked = True
                 self.summary.waiting_for_scores = True
@@ -285,8 +285,8 @@ class _Batch:
             if row is None:
                 return
             self.summary.staff_replies += 1
-            event = StaffReply(f"user:{author.handle}", mention.text, mention.id)
-            self._apply(row, event, at, mention.source)
+            reply = StaffReply(f"user:{author.handle}", mention.text, mention.id)
+            self._apply(row, reply, at, mention.source)
             edge = edge_data(row)
             posts = [*edge.get("brand_posts", []), mention.id][-REMEMBERED_BRAND_POSTS:]
             set_edge_data(row, {**edge, "brand_posts": posts})

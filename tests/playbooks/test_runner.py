@@ -142,3 +142,12 @@ def test_fire_due_timers__sla_breach_escalates_with_live_clock(engine, feed, pb,
     fired = fire_due_timers(engine, pb, t0 + timedelta(hours=3))
     (case,) = _cases(engine)
     assert fired == 1 and case.assignee == pb.escalation.assign_to and case.timer_due is None
+
+
+def test_cli_playbook_run__works_pending_mentions(db_url, engine, feed, t0) -> None:
+    from tests.cli_helpers import run_cli
+
+    feed.say("ana", "Brightloop billed me twice", t0, neg=0.9)
+    result = run_cli("--db", db_url, "playbook", "run")
+    assert result.code == 0, result.err
+    assert '"cases_opened": 1' in result.out and len(_cases(engine)) == 1
