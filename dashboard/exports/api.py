@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from critic2fan.errors import InputError, StorageError
 from dashboard.exports.anonymize import Anonymizer, salt_bytes
 from dashboard.exports.fields import FORMATS, resolve_fields
+from dashboard.exports.prefetch import prefetch
 from dashboard.exports.source import ExportFilter, count_rows, iter_chunks
 from dashboard.exports.writers import WRITERS
 from listener.records import as_utc
@@ -64,14 +65,24 @@ def export_rows(
     with _open_target(out) as stream:
         writer = WRITERS[fmt](stream, chosen, anonymize=anonymize)
         rows = 0
-        try:
-            with engine.connect() as conn, _progress_bar(progress) as bar:
-                if bar is not None:
-                    bar.total = count_rows(conn, flt)
-                    bar.refresh()
+        bar_total: list[int] = []
+
+        def produce() -> Iterator[dict[str, list[Any]]]:
+            # one connection, one transaction, in the worker thread: a consistent snapshot
+            with engine.connect() as conn:
+                if progress:
+                    bar_total.append(count_rows(conn, flt))
                 for chunk in iter_chunks(conn, flt, chunk_size=chunk_size, need=need):
                     if anonymizer is not None:
                         anonymizer.apply(chunk)
+                    yield chunk
+
+        try:
+            with _progress_bar(progress) as bar:
+                for chunk in prefetch(produce):
+                    if bar is not None and bar_total and bar.total is None:
+                        bar.total = bar_total[0]
+                        bar.refresh()
                     writer.write(chunk)
                     n = len(chunk["mention_id"])
                     rows += n

@@ -6,8 +6,10 @@ Per chunk, two indexed queries add the newest ``Score`` per mention (``mention_i
 the author's case (an open one first, else the most recently updated). Everything runs on one
 connection inside one transaction, so the export is a consistent snapshot.
 
-Timestamps are read as the database's raw values and turned into ISO 8601 UTC strings here
-(cheap string slicing on SQLite instead of one parse per value).
+Rows are fetched as the driver's plain tuples (no per-value SQLAlchemy processing): timestamps
+stay as stored (naive UTC text on SQLite, aware datetimes on PostgreSQL) and each writer
+converts them once per column: Arrow casts whole columns for Parquet, ``iso_utc`` slices
+strings for CSV and JSONL.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ _CASE_COLUMNS = (
     ("case_outcome", _C.c.outcome),
     ("case_walkaway_reason", _C.c.walkaway_reason),
 )
+BOOL_FIELDS = ("deleted", "case_is_open")
 SCORE_FIELDS = frozenset(name for name, _ in _SCORE_COLUMNS)
 CASE_FIELDS = frozenset(name for name, _ in _CASE_COLUMNS)
 TS_FIELDS = ("created_at", "fetched_at", "scored_at")
@@ -137,7 +140,7 @@ def iter_chunks(
     want_cases = need is None or bool(need & CASE_FIELDS)
     after = 0
     while True:
-        rows = conn.execute(stmt, {"after": after}).all()
+        rows = _raw_rows(conn, stmt, {"after": after})
         if not rows:
             return
         columns = list(zip(*rows, strict=True))
@@ -147,9 +150,9 @@ def iter_chunks(
             chunk.update(_latest_scores(conn, ids))
         if want_cases:
             chunk.update(_author_cases(conn, chunk["author_id"]))
-        for name in TS_FIELDS:
+        for name in BOOL_FIELDS:  # SQLite hands back 0/1
             if name in chunk:
-                chunk[name] = [iso_utc(v) for v in chunk[name]]
+                chunk[name] = [None if v is None else bool(v) for v in chunk[name]]
         yield chunk
         after = ids[-1]
         if len(rows) < chunk_size:
@@ -163,9 +166,8 @@ def _latest_scores(conn: Connection, ids: Sequence[int]) -> Chunk:
         .where(_S.c.mention_id >= ids[0], _S.c.mention_id <= ids[-1])
         .order_by(_S.c.mention_id, _S.c.scored_at, _S.c.id)
     )
-    latest: dict[int, Any] = {}
-    for row in conn.execute(stmt):
-        latest[row[0]] = row  # ascending order: the last one seen is the newest
+    # ascending order: for a mention scored twice, the later (newer) row wins the dict slot
+    latest = {row[0]: row for row in _raw_rows(conn, stmt, {})}
     empty = (None,) * (len(_SCORE_COLUMNS) + 1)
     picked = [latest.get(i, empty) for i in ids]
     out: Chunk = {}
@@ -188,11 +190,24 @@ def _author_cases(conn: Connection, author_ids: Sequence[int]) -> Chunk:
         .order_by(_C.c.author_id, _C.c.is_open, _C.c.updated_at, _C.c.id)
     )
     for start in range(0, len(unique), IN_LIST_MAX):
-        for row in conn.execute(stmt, {"authors": unique[start : start + IN_LIST_MAX]}):
+        for row in _raw_rows(conn, stmt, {"authors": unique[start : start + IN_LIST_MAX]}):
             chosen[row[0]] = row  # closed first, then open; newest last: the last one wins
     empty = (None,) * (len(_CASE_COLUMNS) + 1)
     picked = [chosen.get(a, empty) for a in author_ids]
     return {name: [r[j] for r in picked] for j, (name, _) in enumerate(_CASE_COLUMNS, start=1)}
+
+
+def _raw_rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[Any]:
+    """Execute through SQLAlchemy (compiling, binding, dialect quirks) but fetch the driver's
+    plain tuples: about twice as fast as building ``Row`` objects on a million rows."""
+    result = conn.execute(stmt, params)
+    cursor = getattr(result, "cursor", None)
+    if cursor is None or not hasattr(cursor, "fetchall"):
+        return list(result.all())
+    try:
+        return list(cursor.fetchall())
+    finally:
+        result.close()
 
 
 def iso_utc(value: str | datetime | None) -> str | None:

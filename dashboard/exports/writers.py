@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO, Protocol
 
 from dashboard.exports.fields import Field, Kind, effective_kind
+from dashboard.exports.source import iso_utc
 
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +65,8 @@ class CsvWriter(_TextWriter):
             values = chunk[field.name]
             if kind == "str":
                 values = [neutralise(v) if v else v for v in values]
+            elif kind == "ts":
+                values = [iso_utc(v) for v in values]
             elif kind == "bool":
                 values = [None if v is None else ("true" if v else "false") for v in values]
             columns.append(values)
@@ -75,7 +78,10 @@ class JsonlWriter(_TextWriter):
 
     def write(self, chunk: dict[str, list[Any]]) -> None:
         names = [f.name for f in self._fields]
-        columns = [chunk[n] for n in names]
+        columns = [
+            [iso_utc(v) for v in chunk[n]] if kind == "ts" else chunk[n]
+            for n, kind in zip(names, self._kinds, strict=True)
+        ]
         dumps = json.JSONEncoder(ensure_ascii=False).encode
         lines = [dumps(dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
         if lines:
@@ -95,13 +101,12 @@ class ParquetWriter:
 
     def write(self, chunk: dict[str, list[Any]]) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         arrays = []
         for field, arrow_field in zip(self._fields, self._schema, strict=True):
             values = chunk[field.name]
             if pa.types.is_timestamp(arrow_field.type):
-                arrays.append(pc.cast(pa.array(values, pa.string()), arrow_field.type))
+                arrays.append(timestamp_array(values))
             else:
                 arrays.append(pa.array(values, arrow_field.type))
         table = pa.Table.from_arrays(arrays, schema=self._schema)
@@ -109,6 +114,25 @@ class ParquetWriter:
 
     def close(self) -> None:
         self._writer.close()
+
+
+def timestamp_array(values: list[Any]) -> Any:
+    """Stored timestamps as one ``timestamp[us, tz=UTC]`` array, cast column-wise by Arrow.
+
+    SQLite's naive UTC text casts directly; anything else (aware datetimes from PostgreSQL,
+    text with an offset) goes through ``iso_utc`` first.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = pa.timestamp("us", tz="UTC")
+    if all(v is None or isinstance(v, str) for v in values[:1] + values[-1:]):
+        try:
+            naive = pc.cast(pa.array(values, pa.string()), pa.timestamp("us"))
+            return naive.cast(target)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return pc.cast(pa.array([iso_utc(v) for v in values], pa.string()), target)
 
 
 def arrow_schema(fields: Sequence[Field], *, anonymize: bool) -> Any:

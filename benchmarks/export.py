@@ -1,0 +1,192 @@
+"""Export benchmark: 1,000,000 mentions (``--quick``: 100,000) to Parquet and CSV.
+
+Builds a temporary SQLite database with raw ``executemany`` inserts (one score per mention,
+a case for one author in five), then runs each export in a child process so its peak RSS is
+the export's own (``VmHWM`` from ``/proc/self/status``). Prints one JSON object as its last
+line: ``parquet_s``, ``peak_rss_mb``, ``csv_rows_per_s`` and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGET_PARQUET_S = 15.0
+TARGET_PEAK_RSS_MB = 400.0
+BATCH = 50_000
+WORDS = [
+    "refund",
+    "broken",
+    "late",
+    "order",
+    "support",
+    "love",
+    "hate",
+    "app",
+    "crash",
+    "thanks",
+    "again",
+    "never",
+    "ever",
+]
+
+
+def _ts(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite storage format
+
+
+def build(db: Path, mentions: int) -> float:
+    """Create and fill the database; return the seconds it took."""
+    from store.engine import make_engine
+    from store.migrate import upgrade
+
+    started = time.perf_counter()
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    rng = random.Random(7)
+    authors = max(1, mentions // 20)
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    now = _ts(base)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("PRAGMA synchronous=OFF")
+        cur.executemany(
+            "INSERT INTO author (id, platform, platform_id, handle, display_name, followers,"
+            " is_brand, first_seen, last_seen) VALUES (?,?,?,?,?,?,0,?,?)",
+            (
+                (a, "x", f"p{a}", f"user_{a}", f"User {a}", rng.randint(0, 10**5), now, now)
+                for a in range(1, authors + 1)
+            ),
+        )
+        for start in range(1, mentions + 1, BATCH):
+            ids = range(start, min(start + BATCH, mentions + 1))
+            created = [_ts(base + timedelta(seconds=i * 3)) for i in ids]
+            cur.executemany(
+                "INSERT INTO mention (id, source, external_id, author_id, text, lang, url,"
+                " created_at, fetched_at, deleted) VALUES (?,?,?,?,?,?,?,?,?,0)",
+                (
+                    (
+                        i,
+                        ("x", "reddit", "bluesky", "mastodon")[i % 4],
+                        f"e{i}",
+                        1 + i % authors,
+                        " ".join(rng.choices(WORDS, k=12)) + (" =SUM(A1)" if i % 50 == 0 else ""),
+                        "en",
+                        f"https://x.example/s/{i}",
+                        c,
+                        c,
+                    )
+                    for i, c in zip(ids, created, strict=True)
+                ),
+            )
+            cur.executemany(
+                "INSERT INTO score (mention_id, model_name, model_version, sentiment_label,"
+                " p_negative, p_neutral, p_positive, sentiment, toxicity, troll_likelihood,"
+                " troll_reasons, language_supported, scored_at)"
+                " VALUES (?,'default','1','negative',?,?,?,?,?,?,'[]',1,?)",
+                (
+                    (i, p, 1 - p, 0.0, -p, p / 2, p / 3, c)
+                    for i, c in zip(ids, created, strict=True)
+                    for p in (rng.random(),)
+                ),
+            )
+        cur.executemany(
+            'INSERT INTO "case" (author_id, topic, source, stage, is_open, priority, opened_at,'
+            " updated_at, goodwill_spent, incident, state)"
+            " VALUES (?,'general','x',?,1,0,?,?,0,0,'{}')",
+            (
+                (a, ("acknowledge", "empathize", "goodwill")[a % 3], now, now)
+                for a in range(1, authors + 1, 5)
+            ),
+        )
+        raw.commit()
+    finally:
+        raw.close()
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def child(fmt: str, db: Path, out: Path) -> None:
+    """Run one export and print its time, rows and peak RSS (this process only)."""
+    from dashboard.exports import export_rows
+    from store.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{db}")
+    started = time.perf_counter()
+    rows = export_rows(engine, fmt=fmt, out=out)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_rss_mb": _peak_rss_mb()}))
+
+
+def _peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(fmt: str, db: Path, out: Path) -> dict[str, float]:
+    """The export in a fresh interpreter; its report."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", fmt, str(db), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100,000 mentions")
+    parser.add_argument("--mentions", type=int, help="override the mention count")
+    parser.add_argument("--keep-db", type=Path, help="copy the built database here")
+    parser.add_argument("--child", nargs=3, metavar=("FMT", "DB", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    mentions = args.mentions or (100_000 if args.quick else 1_000_000)
+    with tempfile.TemporaryDirectory(prefix="c2f-bench-") as tmp:
+        db = Path(tmp) / "bench.db"
+        build_s = build(db, mentions)
+        if args.keep_db:
+            import shutil
+
+            shutil.copy(db, args.keep_db)
+        parquet = run_child("parquet", db, Path(tmp) / "out.parquet")
+        csv_run = run_child("csv", db, Path(tmp) / "out.csv")
+        result = {
+            "mentions": mentions,
+            "build_s": round(build_s, 2),
+            "parquet_s": round(parquet["seconds"], 2),
+            "peak_rss_mb": round(parquet["peak_rss_mb"], 1),
+            "csv_s": round(csv_run["seconds"], 2),
+            "csv_rows_per_s": round(csv_run["rows"] / csv_run["seconds"]),
+            "csv_peak_rss_mb": round(csv_run["peak_rss_mb"], 1),
+            "parquet_mb": round((Path(tmp) / "out.parquet").stat().st_size / 2**20, 1),
+            "target_parquet_s": TARGET_PARQUET_S,
+            "target_peak_rss_mb": TARGET_PEAK_RSS_MB,
+        }
+        assert parquet["rows"] == csv_run["rows"] == mentions
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
