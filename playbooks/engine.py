@@ -99,14 +99,15 @@ class _Draft(dict):  # type: ignore[type-arg]
 
 def _done(d: _Draft, now: datetime, pb: Playbook, actions: list[Action]) -> Result:
     """Freeze the draft with its priority recomputed at ``now``."""
+    get, base = d.get, d.base
     d["priority"] = priority(
         pb,
-        negativity=d.negativity,
-        followers=d.followers,
-        troll=d.troll,
-        sla_due=d.sla_due,
-        stage=d.stage,
-        escalated=d.escalated,
+        negativity=get("negativity", base.negativity),
+        followers=get("followers", base.followers),
+        troll=get("troll", base.troll),
+        sla_due=get("sla_due", base.sla_due),
+        stage=get("stage", base.stage),
+        escalated=get("escalated", base.escalated),
         now=now,
     )
     return evolve(d.base, d), tuple(actions)

@@ -132,9 +132,9 @@ def _make_evolve() -> Any:
     """Build ``evolve(state, changes)``: ``dataclasses.replace`` without its per-call overhead
     (generated once; sets the slots directly, so the engine's hot path stays cheap)."""
     names = [f.name for f in dataclasses.fields(CaseState)]
-    lines = ["def evolve(c, ch):", "    g = ch.get", "    n = new(CaseState)"]
-    lines += [f"    put(n, {name!r}, g({name!r}, c.{name}))" for name in names]
-    lines.append("    return n")
+    lines = ["def evolve(c, ch):", "    n = new(CaseState)"]
+    lines += [f"    put(n, {name!r}, c.{name})" for name in names]
+    lines += ["    for k, v in ch.items():", "        put(n, k, v)", "    return n"]
     scope: dict[str, Any] = {
         "new": object.__new__,
         "put": object.__setattr__,
