@@ -85,7 +85,7 @@ class CaseDetail:
     timeline: list[TimelineItem] = field(default_factory=list)
 
 
-def _newest_score_id(mention_id: Any) -> Any:
+def newest_score_id(mention_id: Any) -> Any:
     """A correlated subquery: the id of the newest score of ``mention_id``."""
     s2 = aliased(Score)
     return (
@@ -122,7 +122,7 @@ def queue_statement(filters: QueueFilters, *, limit: int = 50, offset: int = 0) 
         .select_from(Case)
         .join(Author, Author.id == Case.author_id)
         .outerjoin(Mention, Mention.id == Case.latest_mention_id)
-        .outerjoin(Score, Score.id == _newest_score_id(Case.latest_mention_id))
+        .outerjoin(Score, Score.id == newest_score_id(Case.latest_mention_id))
         .where(Case.is_open == true())
     )
     stmt = _apply_filters(stmt, filters)

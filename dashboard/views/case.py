@@ -14,7 +14,7 @@ from critic2fan.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.queries import CaseDetail, TimelineItem, active_staff, fetch_case
 from dashboard.views import actions
-from dashboard.views.common import Board, banners, board, countdown, plain, playbook
+from dashboard.views.common import Board, banners, board, countdown, plain, playbook, show_error
 from listener.records import utcnow
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 
@@ -77,7 +77,7 @@ def _do(action: Callable[[], str]) -> None:
     try:
         message = action()
     except Critic2fanError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return
     st.session_state["case_flash"] = message
     st.rerun()

@@ -151,6 +151,20 @@ def plain(text: str | None) -> None:
     st.text(text if text else "")
 
 
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def escape_md(text: str) -> str:
+    """``text`` with every markdown-special character escaped, for messages that may quote
+    user input inside ``st.error`` and friends (which render markdown)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def show_error(exc: Exception) -> None:
+    """Show a product error's message, never interpreted as markdown."""
+    st.error(escape_md(str(exc)))
+
+
 def countdown(due: datetime | None, now: datetime) -> str:
     """An SLA countdown such as ``2h 05m`` or ``overdue 12m`` (``—`` without an SLA)."""
     if due is None:
@@ -166,18 +180,3 @@ def countdown(due: datetime | None, now: datetime) -> str:
     if hours:
         return f"{label}{hours}h {minutes:02d}m"
     return f"{label}{minutes}m"
-
-
-def tier(followers: int | None) -> str:
-    """A follower tier, so charts can compare small and large voices."""
-    n = followers or 0
-    if n < 1_000:
-        return "<1k"
-    if n < 10_000:
-        return "1k–10k"
-    if n < 100_000:
-        return "10k–100k"
-    return "100k+"
-
-
-TIERS = ("<1k", "1k–10k", "10k–100k", "100k+")

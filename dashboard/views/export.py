@@ -1,18 +1,80 @@
-"""Export page (being built)."""
+"""Analyst export: mentions with their latest score and case stage, as CSV, JSONL or Parquet.
+
+Built by ``dashboard.exports.export_rows`` (the same code as ``critic2fan export``), in memory,
+then offered as a download. Very large exports belong on the command line.
+"""
 
 from __future__ import annotations
 
+import io
+from datetime import UTC, datetime, time, timedelta
+
 import streamlit as st
 
-from dashboard.views.common import banners, board
+from critic2fan.errors import Critic2fanError
+from dashboard.auth import Permission
+from dashboard.exports import FORMATS, export_rows
+from dashboard.views.common import banners, board, require, settings, show_error
+from listener.records import KNOWN_SOURCES, utcnow
+
+MIME = {"csv": "text/csv", "jsonl": "application/x-ndjson", "parquet": "application/octet-stream"}
 
 
 def render() -> None:
-    """The export page."""
+    """The analyst export page."""
     b = board()
     banners(b)
-    st.title("Export")
-    st.info("Coming soon.")
+    require(b, Permission.EXPORT)
+    st.title("Analyst export")
+    st.caption(
+        "Mentions with their newest score and their author's case stage. "
+        "For millions of rows use `critic2fan export` on the server."
+    )
+    with st.form("export"):
+        c1, c2, c3 = st.columns(3)
+        fmt = c1.selectbox("Format", list(FORMATS), key="export_fmt")
+        today = utcnow().date()
+        start, end = c2.date_input(
+            "Created between", (today - timedelta(days=30), today), key="export_dates"
+        ) or (None, None)
+        sources = c3.multiselect("Sources (none: all)", sorted(KNOWN_SOURCES), key="export_src")
+        anonymize = st.checkbox(
+            "Anonymize people (salted hashes of handles and ids)", key="export_anon"
+        )
+        go = st.form_submit_button("Prepare export", type="primary")
+    if go:
+        since = datetime.combine(start, time.min, UTC) if start else None
+        until = datetime.combine(end, time.min, UTC) + timedelta(days=1) if end else None
+        buf = io.BytesIO()
+        try:
+            with st.status("Exporting…", expanded=False) as status:
+                rows = export_rows(
+                    b.engine,
+                    fmt=str(fmt),
+                    out=buf,
+                    since=since,
+                    until=until,
+                    sources=sources,
+                    anonymize=anonymize,
+                    salt=settings().secret_key if anonymize else None,
+                )
+                status.update(label=f"Exported {rows:,} mentions", state="complete")
+        except Critic2fanError as exc:
+            show_error(exc)
+            return
+        stamp = utcnow().strftime("%Y%m%d-%H%M")
+        st.session_state["export_file"] = (f"critic2fan-mentions-{stamp}.{fmt}", buf.getvalue())
+    ready = st.session_state.get("export_file")
+    if ready:
+        name, data = ready
+        st.download_button(
+            f"Download {name} ({len(data) / 1e6:.1f} MB)",
+            data=data,
+            file_name=name,
+            mime=MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
+            key="export_download",
+            on_click="ignore",
+        )
 
 
 if __name__ == "__main__":

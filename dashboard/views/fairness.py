@@ -1,10 +1,26 @@
-"""Fairness page (being built)."""
+"""Fairness: reply rate and reply time by follower tier, so small voices are not left behind."""
 
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from dashboard.views import analytics
 from dashboard.views.common import banners, board
+
+WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
+#: A tier whose reply rate trails the best tier by more than this gets a warning.
+GAP_WARNING = 0.15
+
+
+@st.cache_data(ttl=60, show_spinner="Counting…")
+def _fairness(url: str, days: int) -> pd.DataFrame:
+    from dashboard.views.common import engine
+
+    with engine().connect() as conn:
+        since, until = analytics.window(conn, days)
+    return analytics.fairness(engine(), since, until)
 
 
 def render() -> None:
@@ -12,7 +28,66 @@ def render() -> None:
     b = board()
     banners(b)
     st.title("Fairness")
-    st.info("Coming soon.")
+    st.caption("Are critics with few followers answered as often and as fast as big accounts?")
+    label = (
+        st.segmented_control("Window", list(WINDOWS), default="30 days", key="fairness_window")
+        or "30 days"
+    )
+    df = _fairness(str(b.engine.url), WINDOWS[label])
+    if int(df["cases"].sum()) == 0:
+        st.info("No cases were opened in this window.")
+        return
+    rates = df.dropna(subset=["reply_rate"])
+    if len(rates) > 1:
+        gap = float(rates["reply_rate"].max() - rates["reply_rate"].min())
+        worst = rates.loc[rates["reply_rate"].idxmin(), "tier"]
+        if gap > GAP_WARNING:
+            st.warning(f"The {worst} tier's reply rate trails the best tier by {gap:.0%}.")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Reply rate by follower tier")
+        st.altair_chart(
+            alt.Chart(df)
+            .mark_bar()
+            .encode(
+                x=alt.X("tier:N", sort=list(analytics.TIERS), title="followers"),
+                y=alt.Y(
+                    "reply_rate:Q",
+                    axis=alt.Axis(format="%"),
+                    title="cases answered",
+                    scale=alt.Scale(domain=[0, 1]),
+                ),
+                tooltip=["tier:N", "cases:Q", alt.Tooltip("reply_rate:Q", format=".0%")],
+            ),
+            width="stretch",
+        )
+    with right:
+        st.subheader("Minutes to first reply")
+        long = df.melt(
+            id_vars="tier", value_vars=["median_minutes", "p90_minutes"], var_name="measure"
+        ).dropna()
+        st.altair_chart(
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                x=alt.X("tier:N", sort=list(analytics.TIERS), title="followers"),
+                xOffset="measure:N",
+                y=alt.Y("value:Q", title="minutes"),
+                color=alt.Color("measure:N", title=None),
+                tooltip=["tier:N", "measure:N", alt.Tooltip("value:Q", format=".0f")],
+            ),
+            width="stretch",
+        )
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "reply_rate": st.column_config.NumberColumn("reply rate", format="percent"),
+            "median_minutes": st.column_config.NumberColumn("median min", format="%.0f"),
+            "p90_minutes": st.column_config.NumberColumn("p90 min", format="%.0f"),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,145 @@
-"""Overview page (being built)."""
+"""Overview: volume and sentiment over time, response times, SLA hits, the funnel, walk-aways.
+
+Leads switch incident mode here; while an incident is open every page carries a banner.
+"""
 
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from dashboard.views.common import banners, board
+from critic2fan.errors import Critic2fanError
+from dashboard.auth import Permission
+from dashboard.views import actions, analytics
+from dashboard.views.common import Board, banners, board, open_incident, show_error
+
+WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
+
+
+@st.cache_data(ttl=60, show_spinner="Counting…")
+def _numbers(url: str, days: int) -> dict[str, object]:
+    """Every aggregate the page needs, computed once a minute per database and window."""
+    from dashboard.views.common import engine
+
+    with engine().connect() as conn:
+        since, until = analytics.window(conn, days)
+        volume = analytics.volume_by_day(conn, since, until)
+    figures = analytics.case_figures(engine(), since, until)
+    return {"since": since, "until": until, "volume": volume, **figures}
+
+
+def _minutes(value: object) -> str:
+    if not isinstance(value, float):
+        return "—"
+    return f"{value / 60:.1f} h" if value >= 120 else f"{value:.0f} min"
+
+
+def kpis(n: dict[str, object]) -> None:
+    """The headline numbers."""
+    volume = n["volume"]
+    assert isinstance(volume, pd.DataFrame)
+    sla = n["sla"]
+    conversion = n["conversion"]
+    c = st.columns(6)
+    c[0].metric("Mentions", f"{int(volume['mentions'].sum()):,}")
+    c[1].metric("Cases opened", f"{n['cases']:,}")
+    c[2].metric("First answer p50", _minutes(n["p50"]))
+    c[3].metric("First answer p90", _minutes(n["p90"]))
+    c[4].metric("SLA hit rate", f"{sla:.0%}" if isinstance(sla, float) else "—")
+    c[5].metric("Became fans", f"{conversion:.0%}" if isinstance(conversion, float) else "—")
+
+
+def charts(n: dict[str, object]) -> None:
+    """Volume, sentiment, funnel and walk-aways as Altair charts."""
+    volume = n["volume"]
+    assert isinstance(volume, pd.DataFrame)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Mentions per day")
+        st.altair_chart(
+            alt.Chart(volume)
+            .mark_bar()
+            .encode(
+                x=alt.X("day:T", title=None),
+                y=alt.Y("sum(mentions):Q", title="mentions"),
+                color=alt.Color("source:N", title="source"),
+                tooltip=["day:T", "source:N", "mentions:Q"],
+            ),
+            width="stretch",
+        )
+    with right:
+        st.subheader("Mean sentiment per day")
+        daily = (
+            volume.assign(weighted=volume["sentiment"].fillna(0) * volume["mentions"])
+            .groupby("day", as_index=False)[["weighted", "mentions"]]
+            .sum()
+        )
+        daily["sentiment"] = daily["weighted"] / daily["mentions"].where(daily["mentions"] > 0)
+        st.altair_chart(
+            alt.Chart(daily)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("day:T", title=None),
+                y=alt.Y("sentiment:Q", scale=alt.Scale(domain=[-1, 1]), title="sentiment"),
+                tooltip=["day:T", alt.Tooltip("sentiment:Q", format="+.2f")],
+            ),
+            width="stretch",
+        )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Funnel")
+        st.altair_chart(
+            alt.Chart(n["funnel"])
+            .mark_bar()
+            .encode(
+                y=alt.Y("stage:N", sort=list(analytics.FUNNEL), title=None),
+                x=alt.X("cases:Q", title="cases that reached the stage"),
+                tooltip=["stage:N", "cases:Q"],
+            ),
+            width="stretch",
+        )
+    with right:
+        st.subheader("Walk-aways by reason")
+        walks = n["walkaways"]
+        assert isinstance(walks, pd.DataFrame)
+        if walks.empty:
+            st.info("No walk-aways in this window.")
+        else:
+            st.altair_chart(
+                alt.Chart(walks)
+                .mark_bar()
+                .encode(
+                    y=alt.Y("reason:N", sort="-x", title=None),
+                    x=alt.X("cases:Q"),
+                    tooltip=["reason:N", "cases:Q"],
+                ),
+                width="stretch",
+            )
+
+
+def incident_switch(b: Board) -> None:
+    """Leads switch incident mode on (templated replies pause) or off."""
+    current = open_incident(b.engine)
+    with st.expander("Incident mode", expanded=current is not None):
+        if current is None:
+            reason = st.text_input("What is happening", key="incident_reason")
+            pressed = st.button("Switch incident mode on", key="incident_on", type="primary")
+            on = True
+        else:
+            reason = st.text_input("How it ended", key="incident_end_reason")
+            pressed = st.button("Switch incident mode off", key="incident_off")
+            on = False
+        if pressed:
+            try:
+                with st.spinner("Updating open cases…"):
+                    message = actions.set_incident(b, on=on, reason=reason)
+            except Critic2fanError as exc:
+                show_error(exc)
+                return
+            st.cache_data.clear()
+            st.session_state["overview_flash"] = message
+            st.rerun()
 
 
 def render() -> None:
@@ -12,7 +147,19 @@ def render() -> None:
     b = board()
     banners(b)
     st.title("Overview")
-    st.info("Coming soon.")
+    flash = st.session_state.pop("overview_flash", None)
+    if flash:
+        st.success(flash)
+    if b.can(Permission.SWITCH_INCIDENT):
+        incident_switch(b)
+    label = (
+        st.segmented_control("Window", list(WINDOWS), default="30 days", key="overview_window")
+        or "30 days"
+    )
+    n = _numbers(str(b.engine.url), WINDOWS[label])
+    st.caption(f"{n['since']:%Y-%m-%d} to {n['until']:%Y-%m-%d} (up to the newest mention)")
+    kpis(n)
+    charts(n)
 
 
 if __name__ == "__main__":

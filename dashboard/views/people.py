@@ -1,10 +1,46 @@
-"""People page (being built)."""
+"""People: the influencers, the top 1% of contributors and the repeat critics.
+
+Handles and names are shown only as dataframe cells (plain text).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.views import analytics
 from dashboard.views.common import banners, board
+
+WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
+SHOWN = 25
+
+
+@st.cache_data(ttl=60, show_spinner="Counting…")
+def _people(url: str, days: int) -> dict[str, object]:
+    from dashboard.views.common import engine
+
+    with engine().connect() as conn:
+        since, until = analytics.window(conn, days)
+        authors = analytics.authors_in_window(conn, since, until)
+        return {
+            "authors": authors,
+            "repeat": analytics.repeat_critics(conn, limit=SHOWN),
+            "since": since,
+            "until": until,
+        }
+
+
+def _table(df: pd.DataFrame, columns: list[str]) -> None:
+    st.dataframe(
+        df[columns].assign(handle=df["handle"].map(lambda h: f"@{h}")),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "followers": st.column_config.NumberColumn(format="compact"),
+            "sentiment": st.column_config.NumberColumn(format="%+.2f"),
+            "volume_share": st.column_config.NumberColumn("share of volume", format="percent"),
+        },
+    )
 
 
 def render() -> None:
@@ -12,7 +48,31 @@ def render() -> None:
     b = board()
     banners(b)
     st.title("People")
-    st.info("Coming soon.")
+    label = (
+        st.segmented_control("Window", list(WINDOWS), default="30 days", key="people_window")
+        or "30 days"
+    )
+    data = _people(str(b.engine.url), WINDOWS[label])
+    authors = data["authors"]
+    repeat = data["repeat"]
+    assert isinstance(authors, pd.DataFrame) and isinstance(repeat, pd.DataFrame)
+    st.caption(f"{len(authors):,} people mentioned the brand in this window.")
+    if authors.empty:
+        st.info("Nobody mentioned the brand in this window.")
+        return
+    st.subheader("Influencers (most followers)")
+    _table(
+        authors.sort_values("followers", ascending=False).head(SHOWN),
+        ["handle", "name", "platform", "followers", "mentions", "sentiment"],
+    )
+    top = analytics.top_contributors(authors)
+    st.subheader(f"Top 1% of contributors ({len(top)} people)")
+    _table(top, ["handle", "name", "platform", "mentions", "volume_share", "sentiment"])
+    st.subheader("Repeat critics (two or more cases)")
+    if repeat.empty:
+        st.info("No repeat critics yet.")
+    else:
+        _table(repeat, ["handle", "platform", "followers", "cases", "open", "last_opened"])
 
 
 if __name__ == "__main__":

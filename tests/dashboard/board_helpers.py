@@ -17,6 +17,8 @@ from store.engine import make_engine, session_scope
 from store.migrate import upgrade
 from store.models import Author, Case, CaseEvent, Incident, Mention, Score
 
+SPIKE_REASON = "mentions 5x the usual rate <script>alert(1)</script>"
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "dashboard" / "app.py")
 PASSWORD = "correct horse battery"
@@ -166,7 +168,6 @@ def build_board_db(path: Path, *, n_cases: int = 8) -> BoardData:
                 data.closed_case_id = case.id  # type: ignore[assignment]
             else:
                 data.case_ids.append(case.id)  # type: ignore[arg-type]
-        s.add(Incident(kind="spike", started_by="engine", reason="mentions 5x the usual rate"))
     for name, role in (
         ("alice", "agent"),
         ("bob", "agent"),
@@ -176,6 +177,12 @@ def build_board_db(path: Path, *, n_cases: int = 8) -> BoardData:
     ):
         add_user(engine, username=name, password=PASSWORD, role=role, display_name=name.title())
     return data
+
+
+def start_spike(data: BoardData) -> None:
+    """Open a spike incident, as the spike detector would."""
+    with session_scope(data.engine) as s:
+        s.add(Incident(kind="spike", started_by="engine", reason=SPIKE_REASON))
 
 
 def signed_in(role: str = "agent", username: str | None = None) -> StaffUser:

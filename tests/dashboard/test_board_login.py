@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.board_helpers import APP, PASSWORD, BoardData, open_page, texts
 
-PAGES = ("queue", "case", "overview", "people", "fairness", "playbook")
+PAGES = ("queue", "case", "overview", "people", "fairness", "playbook", "export")
 
 
 def _sign_in(at: AppTest, username: str, password: str) -> AppTest:

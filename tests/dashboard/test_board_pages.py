@@ -1,0 +1,132 @@
+"""Overview, People, Fairness, Playbook, Analyst export and Users pages."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from dashboard.auth import authenticate
+from dashboard.views import analytics
+from playbooks.loader import DEFAULT_PLAYBOOK
+from tests.dashboard.board_helpers import (
+    HOSTILE,
+    PASSWORD,
+    SPIKE_REASON,
+    BoardData,
+    allows_html,
+    markdown_strings,
+    open_page,
+    start_spike,
+)
+
+
+@pytest.mark.parametrize("page", ["overview", "people", "fairness", "playbook", "export"])
+def test_pages__render_without_errors_or_user_text_in_markdown(
+    board_db: BoardData, page: str
+) -> None:
+    start_spike(board_db)
+    at = open_page(page, role="lead")
+    assert not at.exception, at.exception
+    assert not allows_html(at)
+    for body in markdown_strings(at):
+        assert not any(h in body for h in HOSTILE), body
+
+
+def test_overview__shows_counts_from_the_data(board_db: BoardData) -> None:
+    start_spike(board_db)
+    at = open_page("overview", role="analyst")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Mentions"] == "18"  # 9 authors x 2 mentions
+    assert metrics["Cases opened"] == "9"
+    assert len(at.get("vega_lite_chart")) == 4  # volume, sentiment, funnel, walk-aways
+    assert any("Incident mode is on" in e.value for e in at.error)
+    assert any(SPIKE_REASON in t.value for t in at.text)  # the reason, as plain text
+
+
+def test_people__lists_influencers_first_and_the_top_contributors(board_db: BoardData) -> None:
+    at = open_page("people", role="analyst")
+    influencers = at.dataframe[0].value
+    assert list(influencers["followers"]) == sorted(influencers["followers"], reverse=True)
+    assert influencers.iloc[0]["followers"] == 500_000
+    assert len(at.dataframe[1].value) == 1  # 1% of 9 authors, rounded up
+
+
+def test_top_contributors__takes_the_top_percent() -> None:
+    authors = pd.DataFrame(
+        {
+            "handle": [f"a{i}" for i in range(250)],
+            "mentions": list(range(250)),
+            "followers": [0] * 250,
+        }
+    )
+    top = analytics.top_contributors(authors)
+    assert len(top) == 3 and list(top["mentions"]) == [249, 248, 247]
+    assert top["volume_share"].iloc[0] == pytest.approx(249 / sum(range(250)))
+
+
+def test_fairness__reports_every_tier(board_db: BoardData) -> None:
+    at = open_page("fairness", role="analyst")
+    df = at.dataframe[0].value
+    assert list(df["tier"]) == list(analytics.TIERS)
+    assert int(df["cases"].sum()) == 9
+
+
+def test_tier__bounds() -> None:
+    assert [analytics.tier(n) for n in (None, 999, 1_000, 99_999, 100_000)] == [
+        "<1k",
+        "<1k",
+        "1k–10k",
+        "10k–100k",
+        "100k+",
+    ]
+
+
+def test_playbook__shows_the_active_file_and_validates_uploads(board_db: BoardData) -> None:
+    at = open_page("playbook", role="analyst")
+    assert any(str(DEFAULT_PLAYBOOK) in t.value for t in at.text)
+    assert any("brand:" in c.value for c in at.code)
+
+
+def test_playbook_validator__reports_the_line_of_a_broken_file(board_db: BoardData) -> None:
+    at = open_page("playbook", role="analyst")
+    text = DEFAULT_PLAYBOOK.read_text().replace("version: 1", "version: 7", 1)
+    at.file_uploader(key="pb_upload").upload("broken.yaml", text.encode(), "application/yaml")
+    at.run()
+    at.button(key="pb_validate").click().run()
+    assert any("not valid" in e.value for e in at.error)
+    assert any("line" in c.value for c in at.code)
+    good = open_page("playbook", role="analyst")
+    good.file_uploader(key="pb_upload").upload(
+        "ok.yaml", DEFAULT_PLAYBOOK.read_bytes(), "application/yaml"
+    )
+    good.run()
+    good.button(key="pb_validate").click().run()
+    assert any(s.value.startswith("Valid") for s in good.success)
+
+
+def test_export__prepares_a_csv_download_of_the_mentions(board_db: BoardData) -> None:
+    at = open_page("export", role="analyst")
+    at.button[0].click().run()  # the form's "Prepare export"
+    assert not at.exception
+    name, data = at.session_state["export_file"]
+    assert name.endswith(".csv")
+    df = pd.read_csv(io.BytesIO(data))
+    assert len(df) == 18
+
+
+def test_export__agents_may_not_export(board_db: BoardData) -> None:
+    at = open_page("queue", role="agent")
+    with pytest.raises(ValueError):
+        at.switch_page("views/export.py")
+
+
+def test_users__admin_adds_a_user_who_can_then_sign_in(board_db: BoardData) -> None:
+    at = open_page("users", role="admin")
+    at.text_input[0].input("zoe")
+    at.text_input[1].input("Zoe")
+    at.text_input[3].input(PASSWORD)
+    next(b for b in at.button if b.label == "Add user").click().run()
+    assert not at.exception and not at.error
+    assert authenticate(board_db.engine, "zoe", PASSWORD) is not None
