@@ -98,6 +98,7 @@ class StreamLoop:
         flush_seconds: float = 1.0,
         cursor_seconds: float = 5.0,
         seen_size: int = 50_000,
+        shutdown_grace: float = 3.0,
         backoff: Backoff | None = None,
         on_error: ErrorHook | None = None,
         sleep: Callable[[float], None] | None = None,
@@ -110,6 +111,7 @@ class StreamLoop:
             flush_seconds,
             cursor_seconds,
         )
+        self.shutdown_grace = shutdown_grace
         self.backoff = backoff or Backoff()
         self.on_error = on_error
         self.stop_event = stop_event or threading.Event()
@@ -145,6 +147,7 @@ class StreamLoop:
         reader = threading.Thread(target=self._read, name=f"read-{self.source.name}", daemon=True)
         reader.start()
         first_pending = 0.0
+        stopped_at: float | None = None
         last_cursor_save = time.monotonic()
         try:
             while True:
@@ -170,8 +173,12 @@ class StreamLoop:
                 ):
                     self._flush()
                     last_cursor_save = now
-                if self.stop_event.is_set() and not reader.is_alive() and self._queue.empty():
-                    break
+                if self.stop_event.is_set():
+                    if stopped_at is None:
+                        stopped_at = now
+                    reader_done = not reader.is_alive() and self._queue.empty()
+                    if reader_done or now - stopped_at > self.shutdown_grace:
+                        break
         finally:
             self.stop_event.set()
             self._drain()

@@ -1,0 +1,1 @@
+"""One module per platform: how to read it and how to normalize one post."""
