@@ -146,8 +146,7 @@ CONVERTS: tuple[Arc, ...] = (
                 "02:50",
                 "Home plans have no data cap and we don't throttle at any usage level, "
                 "but something is clearly slowing you down. Wifi or wired? And is your Loop Hub "
-                "the "
-                "older white model? ^JT",
+                "the older white model? ^JT",
             ),
             c(
                 3,
@@ -161,8 +160,7 @@ CONVERTS: tuple[Arc, ...] = (
                 "17:00",
                 "That older Hub has a firmware bug where long transfers stall on 5GHz. "
                 "We're shipping you the current Loop Hub free (arrives Thursday) and added a "
-                "month's "
-                "credit for the hassle. ^JT",
+                "month's credit for the hassle. ^JT",
             ),
             thanks(
                 7,
@@ -516,8 +514,7 @@ CONVERTS: tuple[Arc, ...] = (
                 "15:20",
                 "We do have people 24/7 on phone and chat; the bot should hand you over "
                 "when you type 'agent', and clearly it didn't. Sorry. What does the port status "
-                "say "
-                "in the app?",
+                "say in the app?",
             ),
             c(
                 9,

@@ -150,8 +150,7 @@ QUESTIONS: tuple[tuple[str, str | None], ...] = (
     ("Is there a student discount on Brightloop mobile or am I dreaming", None),
     (
         "How do I enable bridge mode on the Brightloop Loop Hub? Manual says 'advanced settings' "
-        "but "
-        "I can't find it.",
+        "but I can't find it.",
         None,
     ),
     ("@brightloop do you support wifi calling on iPhone 13?", "We do, on every plan."),

@@ -45,8 +45,7 @@ TROLLS: tuple[Troll, ...] = (
         "2026-10-28T19:40:00",
         (
             "BREAKING: Brightloop CEO caught laughing at customers (source: trust me). Share "
-            "before "
-            "they delete it!!",
+            "before they delete it!!",
             "@brightloop how much do you pay people to write fake reviews? asking for literally "
             "everyone",
             "Brightloop is a criminal enterprise with a logo. Change my mind.",
@@ -95,8 +94,7 @@ TROLLS: tuple[Troll, ...] = (
         (
             "Brightloop is run by greedy idiots and I hope the whole company goes under.",
             "@brightloop your 'community team' is a bunch of scripted parrots. Say something real "
-            "for "
-            "once, cowards.",
+            "for once, cowards.",
             "If you work in Brightloop support you are part of the problem. Simple as.",
             "Brightloop fans are the flat-earthers of telecom.",
         ),

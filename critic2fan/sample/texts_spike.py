@@ -265,8 +265,7 @@ SPIKE: tuple[tuple[tuple[str, ...], str | None, str, str], ...] = (
         None,
         "en",
         "Whole apartment complex in Bellevue is offline, people in the hallway comparing phones "
-        "like "
-        "it's 1999. Thanks Brightloop.",
+        "like it's 1999. Thanks Brightloop.",
     ),
     ((), None, "en", "No internet, no mobile, no updates. Brightloop please."),
     (
