@@ -1,0 +1,169 @@
+"""Gather an author's behaviour from the store into ``TrollFeatures`` (the I/O half of trolls).
+
+For each mention we look only at what was posted up to it, so a mention gets the same
+features whether it is scored live or in a later backfill:
+
+* the author's own posts in the last ``AUTHOR_WINDOW`` (count, hostile ones, last hour, bait),
+* posts from any account in the last ``PILEON_WINDOW`` whose normalised text matches (pile-on),
+* account age and follower ratio when the platform gave them.
+
+"Near-identical" means equal after normalisation: case, URLs, @handles, numbers, punctuation
+and emoji removed, whitespace collapsed. That catches copy-paste campaigns with a changed
+handle or link; paraphrases are out of reach by design (documented in docs/scoring.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
+
+from scoring.troll import TrollFeatures
+from store.models import Author, Mention, Score
+
+AUTHOR_WINDOW = timedelta(hours=24)
+PILEON_WINDOW = timedelta(hours=1)
+HOSTILE_AT = 0.5
+#: Fewer characters than this after normalisation never count as a pile-on ("lol", "+1").
+MIN_PILEON_CHARS = 12
+#: At most this many recent posts are read for pile-on detection per batch.
+PILEON_SCAN_LIMIT = 20_000
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"[@#]\w+")
+_NONWORD = re.compile(r"[\W\d_]+")
+_BAIT = re.compile(
+    r"\b(answer me|reply to me|respond|why (won't|wont|don't|dont) you (answer|reply|respond)"
+    r"|still waiting|ratio|prove me wrong|come at me|cry (about|more)|stay mad|cope)\b",
+    re.IGNORECASE,
+)
+
+
+def fingerprint(text: str) -> str:
+    """The text reduced to its words, so copy-paste variants compare equal."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
+    return " ".join(_NONWORD.sub(" ", text).split())
+
+
+def is_bait(text: str) -> bool:
+    """Reply-baiting: demands for a reply, taunts, or a wall of question/exclamation marks."""
+    return bool(_BAIT.search(text)) or text.count("?") + text.count("!") >= 6
+
+
+@dataclass(frozen=True)
+class MentionView:
+    """The fields of a mention that behaviour features need."""
+
+    id: int
+    author_id: int
+    text: str
+    created_at: datetime
+
+
+def gather_features(
+    conn: Connection,
+    mentions: Sequence[MentionView],
+    toxicity: dict[int, float],
+    *,
+    model_name: str,
+    model_version: str,
+) -> dict[int, TrollFeatures]:
+    """Features per mention id; ``toxicity`` holds this batch's text scores by mention id."""
+    if not mentions:
+        return {}
+    known_tox = dict(toxicity)
+    authors = {m.author_id for m in mentions}
+    lo = min(m.created_at for m in mentions)
+    hi = max(m.created_at for m in mentions)
+
+    history = conn.execute(
+        select(Mention.id, Mention.author_id, Mention.text, Mention.created_at, Score.toxicity)
+        .outerjoin(
+            Score,
+            and_(
+                Score.mention_id == Mention.id,
+                Score.model_name == model_name,
+                Score.model_version == model_version,
+            ),
+        )
+        .where(
+            Mention.author_id.in_(authors),
+            Mention.deleted.is_(False),
+            Mention.created_at >= lo - AUTHOR_WINDOW,
+            Mention.created_at <= hi,
+        )
+    ).all()
+    by_author: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
+    for mid, aid, text, created, tox in history:
+        by_author[aid].append((mid, text, created))
+        if tox is not None and mid not in known_tox:
+            known_tox[mid] = float(tox)
+
+    recent = conn.execute(
+        select(Mention.id, Mention.author_id, Mention.text, Mention.created_at)
+        .where(
+            Mention.deleted.is_(False),
+            Mention.created_at >= lo - PILEON_WINDOW,
+            Mention.created_at <= hi,
+        )
+        .order_by(Mention.created_at.desc())
+        .limit(PILEON_SCAN_LIMIT)
+    ).all()
+    by_print: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
+    for _mid, aid, text, created in recent:
+        fp = fingerprint(text)
+        if len(fp) >= MIN_PILEON_CHARS:
+            by_print[fp].append((aid, created))
+
+    profiles = {
+        row.id: row
+        for row in conn.execute(
+            select(Author.id, Author.followers, Author.following, Author.account_created).where(
+                Author.id.in_(authors)
+            )
+        ).all()
+    }
+    out: dict[int, TrollFeatures] = {}
+    for m in mentions:
+        own = [
+            (mid, text)
+            for mid, text, c in by_author[m.author_id]
+            if m.created_at - AUTHOR_WINDOW <= c <= m.created_at
+        ]
+        if all(mid != m.id for mid, _ in own):
+            own.append((m.id, m.text))
+        last_hour = sum(
+            1
+            for _, _, c in by_author[m.author_id]
+            if m.created_at - timedelta(hours=1) <= c <= m.created_at
+        )
+        fp = fingerprint(m.text)
+        same = [
+            (a, c)
+            for a, c in by_print.get(fp, [])
+            if m.created_at - PILEON_WINDOW <= c <= m.created_at
+        ]
+        profile = profiles.get(m.author_id)
+        age = None
+        if profile is not None and profile.account_created is not None:
+            age = (m.created_at - profile.account_created).total_seconds() / 86400
+        out[m.id] = TrollFeatures(
+            toxicity=toxicity.get(m.id, 0.0),
+            author_posts=len(own),
+            hostile_posts=sum(1 for mid, _ in own if known_tox.get(mid, 0.0) >= HOSTILE_AT),
+            window_hours=AUTHOR_WINDOW.total_seconds() / 3600,
+            posts_last_hour=max(1, last_hour),
+            pileon_posts=len(same) if len(fp) >= MIN_PILEON_CHARS else 0,
+            pileon_accounts=len({a for a, _ in same}) if len(fp) >= MIN_PILEON_CHARS else 0,
+            pileon_minutes=PILEON_WINDOW.total_seconds() / 60,
+            bait_posts=sum(1 for _, text in own if is_bait(text)),
+            account_age_days=age,
+            followers=profile.followers if profile is not None else None,
+            following=profile.following if profile is not None else None,
+        )
+    return out

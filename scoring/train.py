@@ -1,0 +1,260 @@
+"""Reproduce the bundled heads from the public data, from scratch, with a fixed seed.
+
+Sentiment: a hashed word+char n-gram logistic regression and an MLP on the MiniLM embedding,
+stacked by a logistic regression trained on their out-of-fold predictions. Toxicity: three
+base models (embedding LR, word n-gram LR, char n-gram LR) stacked together with the sentiment
+head's log-probabilities. Model choices were made on our own validation split only
+(``scoring.data``); the reserved evaluation rows are dropped before anything here sees data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scoring.data import SENTIMENT_LABELS, Split, load_insults, load_sentiment
+from scoring.heads import HEADS_DIR, BaseModel, Heads, TaskHead, hashed_features, save_heads
+
+log = logging.getLogger(__name__)
+
+SEED = 20240611
+FOLDS = 5
+SENT_NGRAMS = [
+    {"analyzer": "word", "ngram": [1, 2], "n_features": 2**17},
+    {"analyzer": "char_wb", "ngram": [2, 5], "n_features": 2**17},
+]
+TOX_WORD = [{"analyzer": "word", "ngram": [1, 3], "n_features": 2**17}]
+TOX_CHAR = [{"analyzer": "char_wb", "ngram": [2, 5], "n_features": 2**17}]
+
+
+@dataclass
+class TrainConfig:
+    """Knobs for a training run; defaults reproduce the shipped heads."""
+
+    seed: int = SEED
+    folds: int = FOLDS
+    sent_keep: int = 16_000
+    tox_keep: int = 6_000
+    mlp_hidden: int = 128
+    limit: int | None = None  # rows per task (smoke tests)
+    progress: bool = True
+    embed_cache: Path | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _seed_all(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _limit(split: Split, n: int | None) -> Split:
+    if n is None:
+        return split
+    nv = max(50, n // 5)
+    return Split(
+        split.train_texts[:n], split.train_labels[:n], split.val_texts[:nv], split.val_labels[:nv]
+    )
+
+
+def _embed(encoder: Any, texts: list[str], cfg: TrainConfig, tag: str) -> np.ndarray:
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    cached = cfg.embed_cache / f"{tag}-{key}.npy" if cfg.embed_cache else None
+    if cached is not None and cached.is_file():
+        return np.load(cached)
+    from tqdm import tqdm
+
+    chunks = [texts[i : i + 512] for i in range(0, len(texts), 512)]
+    parts = [encoder.encode(c) for c in tqdm(chunks, desc=f"embed {tag}", disable=not cfg.progress)]
+    emb = np.vstack(parts) if parts else np.zeros((0, 384), np.float32)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cached, emb)
+    return emb
+
+
+# --- base model fitting: each returns (BaseModel, fit function used for out-of-fold) ------------
+
+
+def _fit_hashed(
+    texts: Sequence[str],
+    y: np.ndarray,
+    analyzers: list[dict[str, Any]],
+    c: float,
+    keep: int,
+    name: str,
+    binary: bool,
+) -> BaseModel:
+    from sklearn.linear_model import LogisticRegression
+
+    x = hashed_features(texts, analyzers)
+    model = LogisticRegression(C=c, max_iter=3000).fit(x, y)
+    coef = model.coef_.T  # (width, classes or 1)
+    top = np.sort(np.argsort(-np.abs(coef).max(axis=1))[:keep])
+    arrays = {
+        "idx": top.astype(np.int32),
+        "coef": coef[top].astype(np.float16),
+        "bias": model.intercept_.astype(np.float32),
+        "width": np.array([x.shape[1]], dtype=np.int64),
+    }
+    return BaseModel(name, "hashed_linear", "logit" if binary else "softmax", arrays, analyzers)
+
+
+def _fit_emb_linear(emb: np.ndarray, y: np.ndarray, c: float, name: str, binary: bool) -> BaseModel:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=3000).fit(emb, y)
+    arrays = {"w": model.coef_.T.astype(np.float16), "b": model.intercept_.astype(np.float32)}
+    return BaseModel(name, "emb_linear", "logit" if binary else "softmax", arrays)
+
+
+def _fit_emb_mlp(emb: np.ndarray, y: np.ndarray, hidden: int, seed: int, name: str) -> BaseModel:
+    from sklearn.neural_network import MLPClassifier
+
+    model = MLPClassifier(
+        hidden_layer_sizes=(hidden,),
+        alpha=1e-3,
+        early_stopping=True,
+        random_state=seed,
+        max_iter=200,
+    ).fit(emb, y)
+    (w1, w2), (b1, b2) = model.coefs_, model.intercepts_
+    arrays = {
+        "w1": w1.astype(np.float16),
+        "b1": b1.astype(np.float32),
+        "w2": w2.astype(np.float16),
+        "b2": b2.astype(np.float32),
+    }
+    return BaseModel(name, "emb_mlp", "softmax", arrays)
+
+
+Fitter = Callable[[list[str], np.ndarray, np.ndarray], BaseModel]
+
+
+def _stack(
+    fitters: list[Fitter],
+    texts: list[str],
+    emb: np.ndarray,
+    y: np.ndarray,
+    cfg: TrainConfig,
+    desc: str,
+) -> tuple[list[BaseModel], np.ndarray]:
+    """Fit each base on all data, and collect its out-of-fold linked scores for the stacker."""
+    from sklearn.model_selection import StratifiedKFold
+    from tqdm import tqdm
+
+    from scoring.heads import link
+
+    folds = list(StratifiedKFold(cfg.folds, shuffle=True, random_state=cfg.seed).split(emb, y))
+    bases: list[BaseModel] = []
+    oof_parts: list[np.ndarray] = []
+    steps = tqdm(total=len(fitters) * (cfg.folds + 1), desc=desc, disable=not cfg.progress)
+    for fit in fitters:
+        oof: np.ndarray | None = None
+        for tr, te in folds:
+            model = fit([texts[i] for i in tr], emb[tr], y[tr])
+            sub = [texts[i] for i in te]
+            scores = link(model.raw(sub, emb[te]), model.link)
+            if oof is None:
+                oof = np.zeros((len(y), scores.shape[1]), dtype=np.float32)
+            oof[te] = scores
+            steps.update()
+        bases.append(fit(texts, emb, y))
+        steps.update()
+        assert oof is not None
+        oof_parts.append(oof)
+    steps.close()
+    return bases, np.hstack(oof_parts)
+
+
+def _fit_stacker(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    return model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
+
+
+def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple[Heads, dict]:
+    """Train both task heads; returns them and the validation metrics on our own split."""
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+    from scoring.encoder import Encoder
+
+    cfg = cfg or TrainConfig()
+    _seed_all(cfg.seed)
+    encoder = encoder or Encoder(threads=2)
+    sent = _limit(load_sentiment(), cfg.limit)
+    ins = _limit(load_insults(), cfg.limit)
+    metrics: dict[str, Any] = {}
+
+    # Sentiment ---------------------------------------------------------------------------------
+    s_emb = _embed(encoder, sent.train_texts, cfg, "sent-train")
+    s_y = np.array(sent.train_labels)
+    sent_fitters: list[Fitter] = [
+        lambda t, e, y: _fit_hashed(t, y, SENT_NGRAMS, 5.0, cfg.sent_keep, "ngram", False),
+        lambda t, e, y: _fit_emb_mlp(e, y, cfg.mlp_hidden, cfg.seed, "mlp"),
+    ]
+    bases, oof = _stack(sent_fitters, sent.train_texts, s_emb, s_y, cfg, "sentiment")
+    w, b = _fit_stacker(oof, s_y)
+    sentiment = TaskHead("sentiment", list(SENTIMENT_LABELS), bases, w, b, "softmax")
+    sv_emb = _embed(encoder, sent.val_texts, cfg, "sent-val")
+    sv_pred = sentiment.predict(sent.val_texts, sv_emb).argmax(1)
+    metrics["sentiment"] = {
+        "val_rows": len(sent.val_texts),
+        "train_rows": len(sent.train_texts),
+        "macro_f1": float(f1_score(sent.val_labels, sv_pred, average="macro")),
+        "accuracy": float(accuracy_score(sent.val_labels, sv_pred)),
+    }
+
+    # Toxicity ----------------------------------------------------------------------------------
+    t_emb = _embed(encoder, ins.train_texts, cfg, "ins-train")
+    t_y = np.array(ins.train_labels)
+    tox_fitters: list[Fitter] = [
+        lambda t, e, y: _fit_emb_linear(e, y, 2.0, "emb", True),
+        lambda t, e, y: _fit_hashed(t, y, TOX_WORD, 10.0, cfg.tox_keep, "word", True),
+        lambda t, e, y: _fit_hashed(t, y, TOX_CHAR, 10.0, cfg.tox_keep, "char", True),
+    ]
+    bases, oof = _stack(tox_fitters, ins.train_texts, t_emb, t_y, cfg, "toxicity")
+    sent_lp = np.log(np.clip(sentiment.predict(ins.train_texts, t_emb), 1e-6, 1.0))
+    w, b = _fit_stacker(np.hstack([oof, sent_lp]), t_y)
+    toxicity = TaskHead("toxicity", ["not_insult", "insult"], bases, w, b, "logit", ["sentiment"])
+    tv_emb = _embed(encoder, ins.val_texts, cfg, "ins-val")
+    tv_sent = np.log(np.clip(sentiment.predict(ins.val_texts, tv_emb), 1e-6, 1.0))
+    tv_p = toxicity.predict(ins.val_texts, tv_emb, {"sentiment": tv_sent})
+    metrics["toxicity"] = {
+        "val_rows": len(ins.val_texts),
+        "train_rows": len(ins.train_texts),
+        "roc_auc": float(roc_auc_score(ins.val_labels, tv_p)),
+        "accuracy": float(accuracy_score(ins.val_labels, tv_p >= 0.5)),
+    }
+    version = _version(cfg)
+    meta = {
+        "seed": cfg.seed,
+        "validation": metrics,
+        "encoder": "all-MiniLM-L6-v2 (int8)"
+        if getattr(encoder, "quantized", False)
+        else "all-MiniLM-L6-v2",
+        **cfg.meta,
+    }
+    return Heads(version, {"sentiment": sentiment, "toxicity": toxicity}, meta), metrics
+
+
+def _version(cfg: TrainConfig) -> str:
+    tag = "" if cfg.limit is None else f"-limit{cfg.limit}"
+    return f"1.0-s{cfg.seed}{tag}"
+
+
+def train_and_save(cfg: TrainConfig | None = None, out_dir: Path = HEADS_DIR) -> dict:
+    """Train and write the heads to ``out_dir``; returns the validation metrics."""
+    heads, metrics = train_heads(cfg)
+    save_heads(heads, out_dir)
+    return metrics

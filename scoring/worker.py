@@ -1,0 +1,175 @@
+"""The scoring stage: find mentions this model has not scored, score them in micro-batches.
+
+"Unscored" means no ``Score`` row for this scorer's ``model_name`` + ``model_version``, so a
+new model version re-scores everything beside the old rows, and a crashed worker simply
+picks up where the table says it stopped. Rows are inserted with ON CONFLICT DO NOTHING on
+(mention, model, version): two workers racing on one mention write it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from critic2fan.errors import ScoringError, StorageError
+from listener.records import utcnow
+from scoring.base import Scorer, TextInput
+from scoring.behaviour import MentionView, gather_features
+from scoring.troll import troll_likelihood
+from store.models import Mention, Score
+
+log = logging.getLogger(__name__)
+
+#: How long an idle worker sleeps between looks at the table.
+IDLE_POLL_S = 0.02
+
+
+def _pending(conn: Connection, scorer: Scorer, limit: int) -> list[Any]:
+    """The oldest unscored, undeleted mentions (anti-join on this model's score rows)."""
+    scored = and_(
+        Score.mention_id == Mention.id,
+        Score.model_name == scorer.model_name,
+        Score.model_version == scorer.model_version,
+    )
+    query = (
+        select(Mention.id, Mention.author_id, Mention.text, Mention.lang, Mention.created_at)
+        .outerjoin(Score, scored)
+        .where(Score.id.is_(None), Mention.deleted.is_(False))
+        .order_by(Mention.created_at, Mention.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query).all())
+
+
+def _insert_ignore(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    table = Score.__table__  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
+    result = conn.execute(stmt, rows)
+    return max(0, result.rowcount or 0) if result.rowcount not in (None, -1) else len(rows)
+
+
+def score_batch(engine: Engine, scorer: Scorer, rows: Sequence[Any]) -> int:
+    """Score these mention rows, fuse in behaviour, write Score rows; returns rows written."""
+    if not rows:
+        return 0
+    try:
+        scores = scorer.score([TextInput(r.text or "", r.lang) for r in rows])
+    except ScoringError:
+        raise
+    except Exception as exc:  # a model failure must not look like bad data
+        raise ScoringError(f"the model {scorer.model_name} failed on a batch: {exc}") from exc
+    toxicity = {r.id: s.toxicity for r, s in zip(rows, scores, strict=True)}
+    views = [MentionView(r.id, r.author_id, r.text or "", r.created_at) for r in rows]
+    now = utcnow()
+    try:
+        with engine.begin() as conn:
+            feats = gather_features(
+                conn,
+                views,
+                toxicity,
+                model_name=scorer.model_name,
+                model_version=scorer.model_version,
+            )
+            out = []
+            for r, s in zip(rows, scores, strict=True):
+                verdict = troll_likelihood(feats[r.id])
+                out.append(
+                    {
+                        "mention_id": r.id,
+                        "model_name": s.model_name,
+                        "model_version": s.model_version,
+                        "sentiment_label": s.sentiment_label,
+                        "p_negative": s.p_negative,
+                        "p_neutral": s.p_neutral,
+                        "p_positive": s.p_positive,
+                        "sentiment": s.sentiment,
+                        "toxicity": s.toxicity,
+                        "troll_likelihood": verdict.probability,
+                        "troll_reasons": verdict.reasons,
+                        "language_supported": s.language_supported,
+                        "scored_at": now,
+                    }
+                )
+            return _insert_ignore(conn, out)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot write scores: {exc}") from exc
+
+
+def score_pending(
+    engine: Engine,
+    scorer: Scorer,
+    *,
+    batch_size: int = 64,
+    limit: int | None = None,
+    progress: bool = False,
+) -> int:
+    """Score everything unscored now (up to ``limit``); idempotent. Returns rows written."""
+    from tqdm import tqdm
+
+    done = 0
+    seen: set[int] = set()
+    bar = tqdm(total=limit, desc="scoring", unit="mention", disable=not progress)
+    try:
+        while limit is None or done < limit:
+            size = batch_size if limit is None else min(batch_size, limit - done)
+            with engine.connect() as conn:
+                rows = [r for r in _pending(conn, scorer, size) if r.id not in seen]
+            if not rows:
+                break
+            seen.update(r.id for r in rows)  # never loop on rows another writer owns
+            written = score_batch(engine, scorer, rows)
+            done += len(rows)
+            bar.update(len(rows))
+            log.debug("scored %d mentions (%d new rows)", len(rows), written)
+    finally:
+        bar.close()
+    return done
+
+
+def run_worker(
+    engine: Engine,
+    scorer: Scorer,
+    *,
+    stop: threading.Event,
+    batch_size: int = 64,
+    max_wait_ms: int = 50,
+) -> int:
+    """Score continuously until ``stop`` is set: a batch goes when full or ``max_wait_ms`` old.
+
+    Returns the number of mentions scored.
+    """
+    total = 0
+    first_seen: float | None = None
+    while not stop.is_set():
+        with engine.connect() as conn:
+            rows = _pending(conn, scorer, batch_size)
+        if not rows:
+            first_seen = None
+            stop.wait(IDLE_POLL_S)
+            continue
+        now = time.monotonic()
+        first_seen = first_seen if first_seen is not None else now
+        if len(rows) < batch_size and (now - first_seen) * 1000 < max_wait_ms:
+            stop.wait(min(IDLE_POLL_S, max_wait_ms / 1000))
+            continue
+        total += len(rows)
+        score_batch(engine, scorer, rows)
+        first_seen = None
+    log.info("scoring worker stopped after %d mentions", total)
+    return total
