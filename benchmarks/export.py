@@ -18,6 +18,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -61,7 +62,7 @@ def build(db: Path, mentions: int) -> float:
     now = _ts(base)
     raw = engine.raw_connection()
     try:
-        cur = raw.cursor()
+        cur: Any = raw.cursor()  # sqlite3 accepts any iterable of rows
         cur.execute("PRAGMA synchronous=OFF")
         cur.executemany(
             "INSERT INTO author (id, platform, platform_id, handle, display_name, followers,"

@@ -93,7 +93,7 @@ def build_digest(
 def _mentions(s: Session, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Mentions in [since, until) with their latest score's label and sentiment."""
     rows = s.exec(
-        select(
+        select(  # type: ignore[call-overload]
             Mention.id,
             Mention.created_at,
             Mention.author_id,
@@ -227,7 +227,8 @@ def _texts(s: Session, ids: set[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i in range(0, len(ordered), 500):
         chunk = ordered[i : i + 500]
-        out.update(s.exec(select(Mention.id, Mention.text).where(col(Mention.id).in_(chunk))).all())
+        query = select(Mention.id, Mention.text).where(col(Mention.id).in_(chunk))
+        out.update((mid, text) for mid, text in s.exec(query).all() if mid is not None)
     return out
 
 
@@ -249,7 +250,7 @@ def _new_critics(
         cid: next((e.mention_id for e in evs if e.kind == "opened" and e.mention_id), None)
         for cid, evs in _case_events(s, ids).items()
     }
-    first = {c.id: opened.get(c.id) or c.latest_mention_id for c in top}
+    first = {c.id: opened.get(c.id or -1) or c.latest_mention_id for c in top}
     texts = _texts(s, {m for m in first.values() if m is not None})
     authors = _authors(s, {c.author_id for c in top})
     rows = []

@@ -124,15 +124,16 @@ def render_digest(d: Digest, *, domain: str = "critic2fan.local") -> RenderedDig
     }
     if d.walkaways:
         made["walkaways"] = Chart(_cid(domain), charts.walkaway_chart(d.walkaways), "Walk-aways")
-    context = {
+    subject = subject_line(d)
+    context: dict[str, Any] = {
         "d": d,
         "zone": str(d.window.zone),
-        "subject": subject_line(d),
+        "subject": subject,
         "cids": {name: chart.cid for name, chart in made.items()},
     }
     html = _ENV.get_template("digest.html.j2").render(context)
     text = _ENV.get_template("digest.txt.j2").render(context)
-    return RenderedDigest(subject=context["subject"], text=text, html=html, charts=made)
+    return RenderedDigest(subject=subject, text=text, html=html, charts=made)
 
 
 def _cid(domain: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, func, select, type_coerce
+from sqlalchemy import Connection, String, Table, bindparam, func, select, type_coerce
 from sqlalchemy.sql import ColumnElement, Select
 
 from store.models import Author, Case, Mention, Score
@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 #: Largest number of ids in one ``IN (...)`` list (well under SQLite's variable limit).
 IN_LIST_MAX = 5_000
 
-_M = Mention.__table__
-_A = Author.__table__
-_S = Score.__table__
-_C = Case.__table__
+_M: Table = Mention.__table__  # type: ignore[attr-defined]
+_A: Table = Author.__table__  # type: ignore[attr-defined]
+_S: Table = Score.__table__  # type: ignore[attr-defined]
+_C: Table = Case.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
