@@ -31,18 +31,19 @@ pytestmark = [
 ]
 
 
+def _truth_rows(kind: str) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in TRUTH.read_text(encoding="utf-8").splitlines() if line]
+    return [row for row in rows if row.get("kind") == kind]
+
+
 def _truth() -> dict[tuple[str, str], dict[str, Any]]:
-    rows = {}
-    for line in TRUTH.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            rows[(str(row.get("source", "")), str(row.get("id", row.get("external_id", ""))))] = row
-    return rows
+    """Mention ground truth by (source, id)."""
+    return {(str(row["source"]), str(row["id"])): row for row in _truth_rows("mention")}
 
 
 def _is_troll(row: dict[str, Any]) -> bool:
     tags = {str(t).lower() for t in row.get("tags") or ()}
-    return bool(tags & {"troll", "insult", "trolling", "bad_faith"})
+    return bool(tags & {"troll", "insult", "trolling", "bad_faith", "pileon"})
 
 
 def _fake_scores(engine: Engine, truth: dict[tuple[str, str], dict[str, Any]]) -> None:
@@ -70,14 +71,15 @@ def _fake_scores(engine: Engine, truth: dict[tuple[str, str], dict[str, Any]]) -
         s.commit()
 
 
-def _personas(engine: Engine, truth: dict[tuple[str, str], dict[str, Any]]) -> dict[int, str]:
+def _personas(engine: Engine) -> dict[int, str]:
+    """Author persona by stored author id, from the truth file's author rows."""
+    by_handle = {(row["platform"], row["handle"]): row["persona"] for row in _truth_rows("author")}
     with Session(engine) as s:
-        out = {}
-        for m in s.exec(select(Mention)).all():
-            persona = truth.get((m.source, m.external_id), {}).get("persona")
-            if persona:
-                out[m.author_id] = str(persona)
-        return out
+        return {
+            a.id: str(by_handle[(a.platform, a.handle)])
+            for a in s.exec(select(Author)).all()
+            if a.id is not None and (a.platform, a.handle) in by_handle
+        }
 
 
 def test_sample__repeat_critics_become_fans_and_trolls_walk_away(
@@ -96,7 +98,7 @@ def test_sample__repeat_critics_become_fans_and_trolls_walk_away(
         ]
     for case_id, at in recommended:  # staff confirm the engine's walk-away recommendations
         service.confirm_walk_away(engine, case_id, "lead", at, playbook=pb)
-    personas = _personas(engine, truth)
+    personas = _personas(engine)
     by_persona: dict[str, list[Case]] = defaultdict(list)
     with Session(engine) as s:
         cases = s.exec(select(Case).order_by(col(Case.opened_at))).all()
