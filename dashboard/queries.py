@@ -98,8 +98,19 @@ def newest_score_id(mention_id: Any) -> Any:
 
 
 def queue_statement(filters: QueueFilters, *, limit: int = 50, offset: int = 0) -> Select[Any]:
-    """The queue query: open cases by priority (highest first), one page of them."""
-    stmt = (
+    """The queue query: open cases by priority (highest first), one page of them.
+
+    The page of case ids is chosen first, walking ``ix_case_queue`` in order and stopping after
+    ``limit`` rows; only those rows are joined to their author, mention and newest score.
+    """
+    page = (
+        _apply_filters(select(Case.id).where(Case.is_open == true()), filters)
+        .order_by(Case.priority.desc(), Case.id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    return (
         select(
             Case.id,
             Case.priority,
@@ -119,14 +130,13 @@ def queue_statement(filters: QueueFilters, *, limit: int = 50, offset: int = 0) 
             Score.troll_likelihood,
             Score.troll_reasons,
         )
-        .select_from(Case)
+        .select_from(page)
+        .join(Case, Case.id == page.c.id)
         .join(Author, Author.id == Case.author_id)
         .outerjoin(Mention, Mention.id == Case.latest_mention_id)
         .outerjoin(Score, Score.id == newest_score_id(Case.latest_mention_id))
-        .where(Case.is_open == true())
+        .order_by(Case.priority.desc(), Case.id.desc())
     )
-    stmt = _apply_filters(stmt, filters)
-    return stmt.order_by(Case.priority.desc(), Case.id.desc()).limit(limit).offset(offset)
 
 
 def _apply_filters(stmt: Select[Any], filters: QueueFilters) -> Select[Any]:
