@@ -84,7 +84,7 @@ def _time_shift(engine: Engine, now: datetime) -> timedelta:
 def _score(actx: AppContext, engine: Engine) -> None:
     from scoring.worker import score_pending
 
-    from scoring import load_scorer
+    from scoring.factory import load_scorer
 
     scorer = load_scorer(actx.settings.model)
     score_pending(engine, scorer, batch_size=actx.settings.model.batch_size, progress=True)
