@@ -82,18 +82,16 @@ def _time_shift(engine: Engine, now: datetime) -> timedelta:
 
 
 def _score(actx: AppContext, engine: Engine) -> None:
-    from scoring.worker import score_pending
-
     from scoring.factory import load_scorer
+    from scoring.worker import score_pending
 
     scorer = load_scorer(actx.settings.model)
     score_pending(engine, scorer, batch_size=actx.settings.model.batch_size, progress=True)
 
 
 def _work_playbook(actx: AppContext, engine: Engine, now: datetime) -> None:
-    from playbooks.runner import fire_due_timers, process_pending
-
     from playbooks import load_playbook
+    from playbooks.runner import fire_due_timers, process_pending
 
     playbook = load_playbook(actx.settings.playbook_path)
     process_pending(engine, playbook)
