@@ -1,9 +1,10 @@
 """The scoring stage: find mentions this model has not scored, score them in micro-batches.
 
 "Unscored" means no ``Score`` row for this scorer's ``model_name`` + ``model_version``, so a
-new model version re-scores everything beside the old rows, and a crashed worker simply
-picks up where the table says it stopped. Rows are inserted with ON CONFLICT DO NOTHING on
-(mention, model, version): two workers racing on one mention write it once.
+new model version re-scores everything beside the old rows. Work is claimed through leases
+(``store.queue``): N workers never score a mention at once, and a killed worker's batch is
+picked up again when its lease expires. Rows are inserted with ON CONFLICT DO NOTHING on
+(mention, model, version), so even a late worker cannot write a mention twice.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -24,11 +26,15 @@ from scoring.base import Scorer, TextInput
 from scoring.behaviour import MentionView, gather_features
 from scoring.troll import troll_likelihood
 from store.models import Mention, Score
+from store.queue import claim_unscored, release, score_queue_name
 
 log = logging.getLogger(__name__)
 
 #: How long an idle worker sleeps between looks at the table.
 IDLE_POLL_S = 0.02
+#: A claimed batch is retried by another worker if not finished within this time.
+LEASE = timedelta(minutes=5)
+_COLUMNS = (Mention.id, Mention.author_id, Mention.text, Mention.lang, Mention.created_at)
 
 
 def _pending(conn: Connection, scorer: Scorer, limit: int) -> list[Any]:
@@ -39,7 +45,7 @@ def _pending(conn: Connection, scorer: Scorer, limit: int) -> list[Any]:
         Score.model_version == scorer.model_version,
     )
     query = (
-        select(Mention.id, Mention.author_id, Mention.text, Mention.lang, Mention.created_at)
+        select(*_COLUMNS)
         .outerjoin(Score, scored)
         .where(Score.id.is_(None), Mention.deleted.is_(False))
         .order_by(Mention.created_at, Mention.id)
@@ -64,8 +70,33 @@ def _insert_ignore(conn: Connection, rows: list[dict[str, Any]]) -> int:
     return max(0, result.rowcount or 0) if result.rowcount not in (None, -1) else len(rows)
 
 
-def score_batch(engine: Engine, scorer: Scorer, rows: Sequence[Any]) -> int:
-    """Score these mention rows, fuse in behaviour, write Score rows; returns rows written."""
+def _claim(engine: Engine, scorer: Scorer, worker: str, limit: int) -> list[Any]:
+    """Lease up to ``limit`` unscored mentions for this worker and read them."""
+    ids = claim_unscored(
+        engine,
+        model_name=scorer.model_name,
+        model_version=scorer.model_version,
+        worker=worker,
+        limit=limit,
+        lease=LEASE,
+        now=utcnow(),
+    )
+    if not ids:
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*_COLUMNS).where(Mention.id.in_(ids)).order_by(Mention.created_at, Mention.id)
+        ).all()
+    return list(rows)
+
+
+def score_batch(
+    engine: Engine, scorer: Scorer, rows: Sequence[Any], *, leased: bool = False
+) -> int:
+    """Score these mention rows, fuse in behaviour, write Score rows; returns rows written.
+
+    With ``leased``, the rows' work leases are dropped in the same transaction.
+    """
     if not rows:
         return 0
     try:
@@ -106,7 +137,11 @@ def score_batch(engine: Engine, scorer: Scorer, rows: Sequence[Any]) -> int:
                         "scored_at": now,
                     }
                 )
-            return _insert_ignore(conn, out)
+            written = _insert_ignore(conn, out)
+            if leased:
+                queue = score_queue_name(scorer.model_name, scorer.model_version)
+                release(conn, queue=queue, item_ids=[r.id for r in rows])
+            return written
     except SQLAlchemyError as exc:
         raise StorageError(f"cannot write scores: {exc}") from exc
 
@@ -123,17 +158,15 @@ def score_pending(
     from tqdm import tqdm
 
     done = 0
-    seen: set[int] = set()
+    worker = _worker_id()
     bar = tqdm(total=limit, desc="scoring", unit="mention", disable=not progress)
     try:
         while limit is None or done < limit:
             size = batch_size if limit is None else min(batch_size, limit - done)
-            with engine.connect() as conn:
-                rows = [r for r in _pending(conn, scorer, size) if r.id not in seen]
+            rows = _claim(engine, scorer, worker, size)
             if not rows:
                 break
-            seen.update(r.id for r in rows)  # never loop on rows another writer owns
-            written = score_batch(engine, scorer, rows)
+            written = score_batch(engine, scorer, rows, leased=True)
             done += len(rows)
             bar.update(len(rows))
             log.debug("scored %d mentions (%d new rows)", len(rows), written)
@@ -155,6 +188,7 @@ def run_worker(
     Returns the number of mentions scored.
     """
     total = 0
+    worker = _worker_id()
     first_seen: float | None = None
     while not stop.is_set():
         with engine.connect() as conn:
@@ -168,8 +202,16 @@ def run_worker(
         if len(rows) < batch_size and (now - first_seen) * 1000 < max_wait_ms:
             stop.wait(min(IDLE_POLL_S, max_wait_ms / 1000))
             continue
-        total += len(rows)
-        score_batch(engine, scorer, rows)
+        claimed = _claim(engine, scorer, worker, batch_size)
+        total += len(claimed)
+        score_batch(engine, scorer, claimed, leased=True)
         first_seen = None
     log.info("scoring worker stopped after %d mentions", total)
     return total
+
+
+def _worker_id() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:128]

@@ -1,0 +1,35 @@
+"""``critic2fan train`` machinery on a small subset: reproducible heads that load and score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scoring.heads import load_heads, save_heads
+from scoring.train import TrainConfig, train_heads
+
+
+@pytest.mark.slow
+def test_train__small_subset_gives_loadable_reproducible_heads(
+    tmp_path: Path, default_scorer
+) -> None:  # type: ignore[no-untyped-def]
+    cfg = TrainConfig(
+        limit=300, folds=2, sent_keep=500, tox_keep=300, mlp_hidden=16, progress=False
+    )
+    heads, metrics = train_heads(cfg, encoder=default_scorer.encoder)
+    again, _ = train_heads(cfg, encoder=default_scorer.encoder)
+    save_heads(heads, tmp_path)
+    loaded = load_heads(tmp_path)
+    assert loaded.version == heads.version
+    assert 0.0 <= metrics["sentiment"]["macro_f1"] <= 1.0
+    assert 0.0 <= metrics["toxicity"]["roc_auc"] <= 1.0
+    texts = ["@brightloop this is awful", "thanks, great help"]
+    emb = default_scorer.encoder.encode(texts)
+    p1 = loaded.tasks["sentiment"].predict(texts, emb)
+    p2 = again.tasks["sentiment"].predict(texts, emb)
+    assert np.allclose(p1, p2, atol=1e-3)
+    assert np.allclose(p1.sum(axis=1), 1.0, atol=1e-4)
+    sizes = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert sizes < 400_000
