@@ -34,6 +34,8 @@ def board_command(*, port: int, open_browser: bool, address: str | None = None) 
         "false",
         "--server.runOnSave",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     if address:
         cmd += ["--server.address", address]

@@ -19,6 +19,13 @@ from listener.records import utcnow
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 
 TIMELINE_SHOWN = 60
+STAGE_COLORS = {
+    "acknowledge": "orange",
+    "empathize": "violet",
+    "goodwill": "blue",
+    "fan": "green",
+    "walk_away": "gray",
+}
 
 
 def case_id_from_url() -> int | None:
@@ -38,18 +45,30 @@ def header(detail: CaseDetail) -> None:
         f"@{author.handle} · {author.display_name or ''} · {author.platform}"
         f" · topic {case.topic} · assignee {case.assignee or 'nobody'}"
     )
-    c = st.columns(5)
-    c[0].metric("Stage", case.stage)
-    c[1].metric("SLA", countdown(case.sla_due, utcnow()) if case.is_open else "closed")
-    c[2].metric("Priority", f"{case.priority:.2f}")
-    c[3].metric("Reach", f"{author.followers or 0:,}")
-    c[4].metric("Goodwill spent", f"{case.goodwill_spent:.2f}")
+    sla = countdown(case.sla_due, utcnow()) if case.is_open else "closed"
+    overdue = case.is_open and case.sla_due is not None and case.sla_due < utcnow()
+    badges = st.columns([1, 1, 4])
+    badges[0].badge(
+        f"Stage: {case.stage}", icon=":material/flag:", color=STAGE_COLORS.get(case.stage, "gray")
+    )
+    badges[1].badge(f"SLA: {sla}", icon=":material/timer:", color="red" if overdue else "blue")
     latest = detail.scores.get(case.latest_mention_id or -1)
+    c = st.columns(5)
+    c[0].metric("Priority", f"{case.priority:.2f}")
+    c[1].metric("Reach", f"{author.followers or 0:,}")
+    c[2].metric("Sentiment", f"{latest.sentiment:+.2f}" if latest else "—")
+    c[3].metric("Troll likelihood", f"{latest.troll_likelihood:.0%}" if latest else "—")
+    c[4].metric("Goodwill spent", f"{case.goodwill_spent:.2f}")
     if latest is not None and latest.troll_likelihood >= 0.5:
-        st.warning(f"Troll likelihood {latest.troll_likelihood:.0%}. Reasons:", icon="⚠️")
+        st.warning(
+            f"Troll likelihood {latest.troll_likelihood:.0%}. Reasons:", icon=":material/warning:"
+        )
         plain(", ".join(latest.troll_reasons) or "none given")
     if case.incident:
-        st.error("This case is part of an incident: templated replies are paused.", icon="🚨")
+        st.error(
+            "This case is part of an incident: templated replies are paused.",
+            icon=":material/emergency:",
+        )
 
 
 def timeline(items: list[TimelineItem]) -> None:

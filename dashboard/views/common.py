@@ -106,14 +106,14 @@ def banners(b: Board) -> None:
         st.warning(
             "Demo mode: anyone who can reach this board can use it without signing in, "
             "and actions are recorded as user:demo.",
-            icon="🧪",
+            icon=":material/science:",
         )
     incident = open_incident(b.engine)
     if incident is not None:
         st.error(
             "Incident mode is on: templated replies are paused. Reply with care and check "
             "with a lead before promising anything.",
-            icon="🚨",
+            icon=":material/emergency:",
         )
         plain(
             f"Since {incident.started_at:%Y-%m-%d %H:%M} UTC ({incident.kind}): "

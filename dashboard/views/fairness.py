@@ -66,18 +66,21 @@ def render() -> None:
         long = df.melt(
             id_vars="tier", value_vars=["median_minutes", "p90_minutes"], var_name="measure"
         ).dropna()
-        st.altair_chart(
-            alt.Chart(long)
-            .mark_bar()
-            .encode(
-                x=alt.X("tier:N", sort=list(analytics.TIERS), title="followers"),
-                xOffset="measure:N",
-                y=alt.Y("value:Q", title="minutes"),
-                color=alt.Color("measure:N", title=None),
-                tooltip=["tier:N", "measure:N", alt.Tooltip("value:Q", format=".0f")],
-            ),
-            width="stretch",
-        )
+        if long.empty:
+            st.info("No case opened in this window has been answered yet.")
+        else:
+            st.altair_chart(
+                alt.Chart(long)
+                .mark_bar()
+                .encode(
+                    x=alt.X("tier:N", sort=list(analytics.TIERS), title="followers"),
+                    xOffset="measure:N",
+                    y=alt.Y("value:Q", title="minutes"),
+                    color=alt.Color("measure:N", title=None),
+                    tooltip=["tier:N", "measure:N", alt.Tooltip("value:Q", format=".0f")],
+                ),
+                width="stretch",
+            )
     st.dataframe(
         df,
         hide_index=True,

@@ -94,7 +94,11 @@ def charts(n: dict[str, object]) -> None:
             .mark_bar()
             .encode(
                 y=alt.Y("stage:N", sort=list(analytics.FUNNEL), title=None),
-                x=alt.X("cases:Q", title="cases that reached the stage"),
+                x=alt.X(
+                    "cases:Q",
+                    title="cases that reached the stage",
+                    axis=alt.Axis(format="d", tickMinStep=1),
+                ),
                 tooltip=["stage:N", "cases:Q"],
             ),
             width="stretch",
@@ -111,7 +115,7 @@ def charts(n: dict[str, object]) -> None:
                 .mark_bar()
                 .encode(
                     y=alt.Y("reason:N", sort="-x", title=None),
-                    x=alt.X("cases:Q"),
+                    x=alt.X("cases:Q", axis=alt.Axis(format="d", tickMinStep=1)),
                     tooltip=["reason:N", "cases:Q"],
                 ),
                 width="stretch",

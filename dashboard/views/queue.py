@@ -40,15 +40,15 @@ def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
             "Priority": [round(r.priority, 2) for r in rows],
             "SLA": [countdown(r.sla_due, now) for r in rows],
             "Stage": [r.stage for r in rows],
+            "Critic": [f"@{r.handle}" for r in rows],
+            "Latest mention": [(r.text or "")[:160] for r in rows],
             "Sentiment": [r.sentiment for r in rows],
             "Troll": [r.troll_likelihood for r in rows],
             "Troll reasons": [", ".join(r.troll_reasons) for r in rows],
             "Reach": [r.followers or 0 for r in rows],
-            "Critic": [f"@{r.handle}" for r in rows],
             "Assignee": [r.assignee or "" for r in rows],
             "Source": [r.source for r in rows],
             "Topic": [r.topic for r in rows],
-            "Latest mention": [(r.text or "")[:160] for r in rows],
         }
     )
 
@@ -59,6 +59,8 @@ COLUMNS = {
     "Sentiment": st.column_config.NumberColumn(format="%+.2f", width="small"),
     "Troll": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent"),
     "Reach": st.column_config.NumberColumn(help="Followers", format="compact"),
+    "Critic": st.column_config.TextColumn(width="small"),
+    "Latest mention": st.column_config.TextColumn(width="large"),
 }
 
 
