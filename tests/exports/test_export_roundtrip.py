@@ -197,3 +197,17 @@ def test_export__database_failure_leaves_no_partial_file(
     with pytest.raises(StorageError, match="export failed"):
         export_rows(engine, fmt="parquet", out=out)
     assert list(tmp_path.glob("broken*")) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_export__postgres_reads_back_equal_to_the_store(
+    pg_engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    from .conftest import seed_into
+
+    seed_into(pg_engine, 17)
+    out = tmp_path / f"pg.{fmt}"
+    assert export_rows(pg_engine, fmt=fmt, out=out, chunk_size=5) == 17
+    got = [_normalise(r) for r in read_export(out, fmt)]
+    assert got == expected_rows(pg_engine)
