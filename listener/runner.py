@@ -1,0 +1,187 @@
+"""Build the configured sources and run them side by side, one loop per thread.
+
+``plan_sources`` says plainly what is missing when a source lacks credentials;
+``Runner`` starts a :class:`~listener.loop.StreamLoop` per source, stops them all on
+SIGINT/SIGTERM (each flushes its batch and saves its cursor) and exposes their stats for
+the status line.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from critic2fan.settings import Settings
+from listener.base import Source
+from listener.loop import LoopStats, StreamLoop
+from listener.matching import Matcher
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = ("x", "reddit", "bluesky", "mastodon")
+ENV = "CRITIC2FAN_SOURCES__"
+
+
+@dataclass
+class Plan:
+    """The sources that can run, and one line per configured source that cannot."""
+
+    sources: list[Source]
+    problems: list[str]
+
+
+def matcher_for(settings: Settings) -> Matcher:
+    """The brand matcher from ``settings.brand``."""
+    return Matcher(settings.brand.keywords, settings.brand.handles)
+
+
+def plan_sources(settings: Settings, names: Sequence[str] = ()) -> Plan:
+    """Sources for ``names`` (default: every enabled platform), or why each cannot run."""
+    unknown = [n for n in names if n not in PLATFORMS]
+    problems = [f"{n}: unknown source; choose from {', '.join(PLATFORMS)}" for n in unknown]
+    chosen = [n for n in names if n in PLATFORMS] or [
+        p for p in PLATFORMS if getattr(settings.sources, p).enabled
+    ]
+    sources: list[Source] = []
+    matcher = matcher_for(settings)
+    for name in chosen:
+        try:
+            built, missing = _BUILDERS[name](settings, matcher)
+        except Exception as exc:  # a platform library refusing its arguments
+            problems.append(f"{name}: cannot start: {exc}")
+            continue
+        sources += built
+        problems += [f"{name}: {m}" for m in missing]
+    return Plan(sources, problems)
+
+
+def _x(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+    from listener.sources.x import XSource, build_rules, make_clients
+
+    cfg = settings.sources.x
+    if cfg.bearer_token is None:
+        return [], [f"no bearer token: set {ENV}X__BEARER_TOKEN"]
+    client, stream = make_clients(cfg.bearer_token.get_secret_value(), use_stream=cfg.use_stream)
+    rules = build_rules(settings.brand.keywords, settings.brand.handles)
+    return [XSource(client, stream, rules, poll_seconds=cfg.poll_seconds)], []
+
+
+def _reddit(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+    from listener.sources.reddit import RedditSource, make_reddit
+
+    cfg = settings.sources.reddit
+    missing = []
+    if not cfg.client_id:
+        missing.append(f"no client id: set {ENV}REDDIT__CLIENT_ID")
+    if cfg.client_secret is None:
+        missing.append(f"no client secret: set {ENV}REDDIT__CLIENT_SECRET")
+    if not cfg.subreddits and not cfg.search_all:
+        missing.append(f"nothing to read: set {ENV}REDDIT__SUBREDDITS or REDDIT__SEARCH_ALL")
+    if missing:
+        return [], missing
+    reddit = make_reddit(cfg)
+    sources: list[Source] = []
+    if cfg.subreddits:
+        subs = "+".join(s.strip().removeprefix("r/") for s in cfg.subreddits)
+        sources += [
+            RedditSource(reddit, "comments", subs),
+            RedditSource(reddit, "submissions", subs),
+        ]
+    if cfg.search_all:
+        query = " OR ".join(f'"{k}"' if " " in k else k for k in settings.brand.keywords)
+        sources.append(RedditSource(reddit, "search", query))
+    return sources, []
+
+
+def _bluesky(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+    from listener.sources.bluesky import BlueskySource
+
+    cfg = settings.sources.bluesky
+    return [BlueskySource(cfg.jetstream_url, cfg.appview_url, matcher)], []
+
+
+def _mastodon(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+    from listener.sources.mastodon import MastodonHashtagSource, MastodonSearchSource, make_client
+
+    cfg = settings.sources.mastodon
+    if not cfg.api_base_url:
+        return [], [f"no instance: set {ENV}MASTODON__API_BASE_URL (e.g. https://mastodon.social)"]
+    if cfg.access_token is None:
+        return [], [f"no access token: set {ENV}MASTODON__ACCESS_TOKEN"]
+    api = make_client(cfg.api_base_url, cfg.access_token.get_secret_value())
+    sources: list[Source] = [MastodonHashtagSource(api, tag) for tag in cfg.hashtags]
+    words = [k for k in settings.brand.keywords if not k.startswith(("#", "@"))]
+    sources += [MastodonSearchSource(api, w, poll_interval=cfg.poll_seconds) for w in words]
+    return sources, []
+
+
+_BUILDERS: dict[str, Callable[[Settings, Matcher], tuple[list[Source], list[str]]]] = {
+    "x": _x,
+    "reddit": _reddit,
+    "bluesky": _bluesky,
+    "mastodon": _mastodon,
+}
+
+
+class Runner:
+    """Runs several sources at once, each in its own thread, until stopped."""
+
+    def __init__(
+        self, sources: Sequence[Source], engine: Engine, matcher: Matcher, **loop_kw: Any
+    ) -> None:
+        self.loops = [StreamLoop(s, engine, matcher=matcher, **loop_kw) for s in sources]
+        self._threads: list[threading.Thread] = []
+        self.stopped = threading.Event()
+
+    def stats(self) -> list[LoopStats]:
+        """Each source's live counters."""
+        return [loop.stats for loop in self.loops]
+
+    def start(self) -> None:
+        """Start every loop in a thread of its own."""
+        for loop in self.loops:
+            thread = threading.Thread(
+                target=self._run, args=(loop,), name=f"loop-{loop.source.name}"
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _run(self, loop: StreamLoop) -> None:
+        try:
+            loop.run()
+        except Exception:
+            log.exception("%s: the loop stopped on an unexpected error", loop.source.name)
+            loop.stats.running = False
+            loop.stats.last_error = "stopped on an unexpected error (see the log)"
+
+    def stop(self) -> None:
+        """Ask every loop to flush, save its cursor and finish."""
+        self.stopped.set()
+        for loop in self.loops:
+            loop.stop()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the loops to finish."""
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def alive(self) -> bool:
+        """True while any loop still runs."""
+        return any(t.is_alive() for t in self._threads)
+
+    def install_signal_handlers(self) -> None:
+        """SIGINT/SIGTERM stop the loops gracefully (main thread only)."""
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            log.warning("signal %d: stopping, flushing batches and saving cursors", signum)
+            self.stop()
+
+        signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGTERM, handler)
