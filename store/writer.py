@@ -7,10 +7,11 @@ the unique ``(source, external_id)`` constraint makes a replayed batch store not
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, tuple_, update
@@ -90,32 +91,62 @@ def write_batch_in(
     notices += [e for e in edits if e.deleted]
     edits = [e for e in edits if not e.deleted]
     inserted = duplicates = edited = 0
-    new_keys: set[tuple[str, str]] = set()
-    live += edits
-    if live:
-        author_ids = upsert_authors(conn, [r.author for r in live], now=now)
-        rows = _unique_mention_rows(live, author_ids, now)
-        duplicates += len(live) - len(rows)
-        insert = _insert_for(conn)
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
-            stmt = (
-                insert(Mention)
-                .values(chunk)
-                .on_conflict_do_nothing(index_elements=["source", "external_id"])
-                .returning(Mention.source, Mention.external_id)  # type: ignore[arg-type]
-            )
-            got = conn.execute(stmt).fetchall()
-            new_keys.update((s, e) for s, e in got)
-            inserted += len(got)
-            duplicates += len(chunk) - len(got)
-    if edits:
-        # An edit that found its post already stored is not a duplicate: it is an update.
-        known = sum((e.source, e.external_id) not in new_keys for e in edits)
-        duplicates -= min(duplicates, known)
-        edited = apply_edits(conn, edits, now=now)
+    if live or edits:
+        author_ids = upsert_authors(conn, [r.author for r in live + edits], now=now)
+        if live:
+            new = _insert_mentions(conn, _unique_mention_rows(live, author_ids, now))
+            inserted += new
+            duplicates += len(live) - new
+        if edits:
+            inserted += _insert_mentions(conn, _unique_mention_rows(edits, author_ids, now))
+            edited = apply_edits(conn, edits, now=now)
     deleted = mark_deleted(conn, notices, now=now) if notices else 0
     return WriteResult(inserted, duplicates, deleted, edited)
+
+
+_MENTION_COLUMNS = (
+    "source", "external_id", "author_id", "text", "lang", "url", "created_at", "fetched_at",
+    "in_reply_to", "thread_id", "deleted", "raw",
+)  # fmt: skip
+_SQLITE_INSERT_MENTIONS = (
+    f"INSERT INTO mention ({', '.join(_MENTION_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_MENTION_COLUMNS))}) "
+    "ON CONFLICT (source, external_id) DO NOTHING"
+)
+
+
+def _insert_mentions(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows`` (one executemany), skipping known ``(source, external_id)``; count new.
+
+    On SQLite the values are converted here, once, and handed to the driver's C loop: the
+    generic per-value bind processing costs more than the insert itself.
+    """
+    if not rows:
+        return 0
+    if conn.dialect.name == "sqlite":
+        fetched = _sqlite_time(rows[0]["fetched_at"])  # one batch, one fetch time
+        params = [
+            (
+                r["source"], r["external_id"], r["author_id"], r["text"], r["lang"], r["url"],
+                _sqlite_time(r["created_at"]), fetched, r["in_reply_to"],
+                r["thread_id"], 0, None if r["raw"] is None else json.dumps(r["raw"]),
+            )
+            for r in rows
+        ]  # fmt: skip
+        return conn.exec_driver_sql(_SQLITE_INSERT_MENTIONS, params).rowcount or 0
+    stmt = _insert_for(conn)(Mention).on_conflict_do_nothing(
+        index_elements=["source", "external_id"]
+    )
+    return conn.execute(stmt, rows).rowcount or 0
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """The text SQLAlchemy's SQLite DATETIME stores: naive UTC with microseconds."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def apply_edits(conn: Connection, edits: Sequence[MentionRecord], *, now: datetime) -> int:
@@ -159,36 +190,77 @@ def upsert_authors(
         }
         for a in latest.values()
     ]
-    ids: dict[tuple[str, str], int] = {}
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[start : start + ROWS_PER_STATEMENT]
-        stmt = insert(Author).values(chunk)
-        excluded = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "platform_id"],
-            set_={
-                "handle": excluded.handle,
-                "display_name": _coalesce(excluded.display_name, Author.display_name),
-                "followers": _coalesce(excluded.followers, Author.followers),
-                "following": _coalesce(excluded.following, Author.following),
-                "account_created": _coalesce(excluded.account_created, Author.account_created),
-                "is_brand": excluded.is_brand,
-                "last_seen": excluded.last_seen,
-            },
-        ).returning(Author.id, Author.platform, Author.platform_id)  # type: ignore[arg-type]
-        for author_id, platform, platform_id in conn.execute(stmt):
-            ids[(platform, platform_id)] = author_id
-    return ids
+    if conn.dialect.name == "sqlite":
+        now_s = _sqlite_time(now)
+        params = [
+            (
+                r["platform"], r["platform_id"], r["handle"], r["display_name"], r["followers"],
+                r["following"], _sqlite_time(r["account_created"]), int(r["is_brand"]),
+                now_s, now_s,
+            )
+            for r in rows
+        ]  # fmt: skip
+        conn.exec_driver_sql(_SQLITE_UPSERT_AUTHORS, params)
+        return _sqlite_author_ids(conn, list(latest))
+    stmt = insert(Author)
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "platform_id"],
+        set_={
+            "handle": excluded.handle,
+            "display_name": _coalesce(excluded.display_name, Author.display_name),
+            "followers": _coalesce(excluded.followers, Author.followers),
+            "following": _coalesce(excluded.following, Author.following),
+            "account_created": _coalesce(excluded.account_created, Author.account_created),
+            "is_brand": excluded.is_brand,
+            "last_seen": excluded.last_seen,
+        },
+    )
+    conn.execute(stmt, rows)
+    return author_ids_for(conn, list(latest))
+
+
+_SQLITE_UPSERT_AUTHORS = (
+    "INSERT INTO author (platform, platform_id, handle, display_name, followers, following, "
+    "account_created, is_brand, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (platform, platform_id) DO UPDATE SET handle = excluded.handle, "
+    "display_name = coalesce(excluded.display_name, display_name), "
+    "followers = coalesce(excluded.followers, followers), "
+    "following = coalesce(excluded.following, following), "
+    "account_created = coalesce(excluded.account_created, account_created), "
+    "is_brand = excluded.is_brand, last_seen = excluded.last_seen"
+)
+
+
+def _sqlite_author_ids(
+    conn: Connection, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    by_platform: dict[str, list[str]] = {}
+    for platform, platform_id in keys:
+        by_platform.setdefault(platform, []).append(platform_id)
+    found: dict[tuple[str, str], int] = {}
+    for platform, ids in by_platform.items():
+        for start in range(0, len(ids), ROWS_PER_STATEMENT):
+            chunk = ids[start : start + ROWS_PER_STATEMENT]
+            sql = (
+                "SELECT id, platform_id FROM author WHERE platform = ? AND platform_id IN "
+                f"({', '.join('?' * len(chunk))})"
+            )
+            for author_id, platform_id in conn.exec_driver_sql(sql, (platform, *chunk)):
+                found[(platform, platform_id)] = author_id
+    return found
 
 
 def author_ids_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Look up stored author ids by ``(platform, platform_id)``."""
-    if not keys:
-        return {}
-    stmt = select(Author.id, Author.platform, Author.platform_id).where(  # type: ignore[call-overload]
-        tuple_(Author.platform, Author.platform_id).in_(list(keys))
-    )
-    return {(p, pid): i for i, p, pid in conn.execute(stmt)}
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(keys), ROWS_PER_STATEMENT):
+        chunk = list(keys[start : start + ROWS_PER_STATEMENT])
+        stmt = select(Author.id, Author.platform, Author.platform_id).where(  # type: ignore[call-overload]
+            tuple_(Author.platform, Author.platform_id).in_(chunk)
+        )
+        found.update({(p, pid): i for i, p, pid in conn.execute(stmt)})
+    return found
 
 
 def mark_deleted(conn: Connection, notices: Sequence[MentionRecord], *, now: datetime) -> int:

@@ -137,3 +137,18 @@ def test_write_batch__missing_table_is_storage_error(engine: Engine) -> None:
     with pytest.raises(StorageError):
         write_batch(engine, [_rec(1)], cursor=("c", "1"))
     assert _ids(engine) == []
+
+
+def test_write_batch__times_round_trip_as_aware_utc(engine: Engine) -> None:
+    from datetime import timezone
+
+    east = timezone(timedelta(hours=5, minutes=30))
+    record = _rec(1).model_copy(
+        update={"created_at": datetime(2026, 3, 1, 17, 30, 0, 123456, tzinfo=east)}
+    )
+    write_batch(engine, [record], now=T0)
+    with Session(engine) as s:
+        m = s.exec(select(Mention)).scalar_one()  # type: ignore[call-overload]
+        a = s.exec(select(Author)).scalar_one()  # type: ignore[call-overload]
+    assert m.created_at == datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
+    assert m.created_at.tzinfo is not None and m.fetched_at == T0 and a.first_seen == T0
