@@ -36,6 +36,8 @@ def board_command(*, port: int, open_browser: bool, address: str | None = None) 
         "false",
         "--client.toolbarMode",
         "viewer",
+        "--server.maxUploadSize",
+        "2",
     ]
     if address:
         cmd += ["--server.address", address]

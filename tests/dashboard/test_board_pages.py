@@ -22,16 +22,25 @@ from tests.dashboard.board_helpers import (
 )
 
 
-@pytest.mark.parametrize("page", ["overview", "people", "fairness", "playbook", "export"])
-def test_pages__render_without_errors_or_user_text_in_markdown(
-    board_db: BoardData, page: str
+@pytest.mark.parametrize(
+    "page", ["case", "overview", "people", "fairness", "playbook", "export", "users"]
+)
+def test_pages__render_without_user_text_in_markdown_or_secrets(
+    board_db: BoardData, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
+    secret = "sk-very-secret-7f3a"
+    monkeypatch.setenv("CRITIC2FAN_SECRET_KEY", secret)
+    monkeypatch.setenv("CRITIC2FAN_SMTP__PASSWORD", secret)
     start_spike(board_db)
-    at = open_page(page, role="lead")
+    query = {"case": str(board_db.hostile_case_id)} if page == "case" else None
+    at = open_page(page, role="admin", query=query)
     assert not at.exception, at.exception
     assert not allows_html(at)
     for body in markdown_strings(at):
         assert not any(h in body for h in HOSTILE), body
+    shown = [*markdown_strings(at), *(t.value for t in at.text), *(c.value for c in at.code)]
+    shown += [df.value.to_csv() for df in at.dataframe]
+    assert not any(secret in str(s) for s in shown)
 
 
 def test_overview__shows_counts_from_the_data(board_db: BoardData) -> None:
