@@ -72,6 +72,24 @@ def walk_away(b: Board, case_id: int, *, reason: str) -> str:
     return f"Walked away ({reason})."
 
 
+def confirm_walk_away(b: Board, case_id: int) -> str:
+    """Agree with the playbook's walk-away recommendation."""
+    row = service.confirm_walk_away(b.engine, case_id, b.actor, utcnow(), playbook=playbook())
+    return f"Walked away ({row.walkaway_reason})."
+
+
+def reject_walk_away(b: Board, case_id: int) -> str:
+    """Keep working a case the playbook recommended walking away from."""
+    service.reject_walk_away(b.engine, case_id, b.actor, utcnow(), playbook=playbook())
+    return "Recommendation rejected: keep working this case."
+
+
+def reopen(b: Board, case_id: int) -> str:
+    """Reopen a walked-away case."""
+    row = service.reopen(b.engine, case_id, b.actor, utcnow(), playbook=playbook())
+    return f"Reopened: stage {row.stage}."
+
+
 def suggested_reply(b: Board, case_id: int) -> str:
     """The playbook's suggested reply for the case now (empty during an incident)."""
     return service.suggested_reply(b.engine, case_id, playbook())

@@ -102,6 +102,23 @@ def _do(action: Callable[[], str]) -> None:
     st.rerun()
 
 
+def recommendation(b: Board, detail: CaseDetail) -> None:
+    """The engine's walk-away recommendation, for staff to confirm or reject."""
+    reason = (detail.case.state or {}).get("walkaway_recommended")
+    if not reason:
+        return
+    case_id = detail.case.id or 0
+    st.warning(
+        "The playbook recommends walking away from this case. Reason:", icon=":material/logout:"
+    )
+    plain(str(reason))
+    c1, c2 = st.columns(2)
+    if c1.button("Confirm walk-away", key="walk_confirm"):
+        _do(lambda: actions.confirm_walk_away(b, case_id))
+    if c2.button("Keep working", key="walk_reject"):
+        _do(lambda: actions.reject_walk_away(b, case_id))
+
+
 def action_panel(b: Board, detail: CaseDetail) -> None:
     """The actions an agent (or above) can take on an open case."""
     case_id = detail.case.id
@@ -188,12 +205,16 @@ def render() -> None:
     with right:
         if detail.case.stage in OPEN_STAGES and b.can(Permission.WORK_CASES):
             st.subheader("Actions")
+            recommendation(b, detail)
             action_panel(b, detail)
         elif not detail.case.is_open:
             plain(
                 f"Closed: {detail.case.outcome or 'closed'}"
                 + (f" ({detail.case.walkaway_reason})" if detail.case.walkaway_reason else "")
             )
+            may_reopen = detail.case.stage == WALK_AWAY and b.can(Permission.WORK_CASES)
+            if may_reopen and st.button("Reopen this case", key="case_reopen"):
+                _do(lambda: actions.reopen(b, detail.case.id or 0))
         else:
             st.info("Your role can read cases but not work them.")
 

@@ -102,3 +102,25 @@ def test_incident__lead_switches_it_on_and_every_page_says_so(board_db: BoardDat
 def test_incident__agents_cannot_switch_it(board_db: BoardData) -> None:
     at = open_page("overview", role="agent")
     assert not [b for b in at.button if b.key in {"incident_on", "incident_off"}]
+
+
+def test_walk_away_recommendation__staff_confirm_it(board_db: BoardData) -> None:
+    case_id = board_db.case_ids[5]
+    with session_scope(board_db.engine) as s:
+        row = s.get(Case, case_id)
+        assert row is not None
+        row.state = {**row.state, "walkaway_recommended": "troll"}
+    at = open_page("case", query={"case": str(case_id)})
+    assert any("recommends walking away" in w.value for w in at.warning)
+    at.button(key="walk_confirm").click().run()
+    row = _case(board_db, case_id)
+    assert row.stage == "walk_away" and row.walkaway_reason == "troll"
+
+
+def test_reopen__a_walked_away_case_comes_back(board_db: BoardData) -> None:
+    at = open_page("case", query={"case": str(board_db.closed_case_id)})
+    at.button(key="case_reopen").click().run()
+    assert not at.exception and not at.error
+    row = _case(board_db, board_db.closed_case_id)
+    assert row.is_open and row.stage == "acknowledge"
+    assert any(e.actor == "user:alice" for e in _events(board_db, board_db.closed_case_id))
