@@ -175,7 +175,7 @@ def upsert_authors(
     if not latest:
         return {}
     insert = _insert_for(conn)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "platform": a.platform,
             "platform_id": a.platform_id,

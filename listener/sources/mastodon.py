@@ -239,7 +239,8 @@ class MastodonSearchSource:
     prefiltered = False
 
     def __init__(self, api: Any, query: str, *, poll_interval: float = 60.0) -> None:
-        self.api, self.query, self.poll_interval = api, query, poll_interval
+        self.api, self.query = api, query
+        self.poll_interval: float | None = poll_interval
         self.name = f"mastodon:search:{query.lower()}"
 
     def fetch(self, cursor: str | None) -> Iterator[Fetched]:

@@ -210,7 +210,7 @@ class XSource:
 
     def _follow(self, position: str | None) -> Iterator[Fetched]:
         lines: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1000)
-        stream = self.stream
+        stream: Any = self.stream
 
         def on_data(raw: bytes) -> None:
             lines.put(("line", raw))
