@@ -34,9 +34,12 @@ def render() -> None:
         c1, c2, c3 = st.columns(3)
         fmt = c1.selectbox("Format", list(FORMATS), key="export_fmt")
         today = utcnow().date()
-        start, end = c2.date_input(
+        picked = c2.date_input(
             "Created between", (today - timedelta(days=30), today), key="export_dates"
-        ) or (None, None)
+        )
+        days = list(picked) if isinstance(picked, tuple | list) else [picked]
+        start = days[0] if days else None
+        end = days[-1] if days else None  # one day picked: that day only
         sources = c3.multiselect("Sources (none: all)", sorted(KNOWN_SOURCES), key="export_src")
         anonymize = st.checkbox(
             "Anonymize people (salted hashes of handles and ids)", key="export_anon"

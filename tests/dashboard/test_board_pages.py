@@ -139,3 +139,19 @@ def test_users__admin_adds_a_user_who_can_then_sign_in(board_db: BoardData) -> N
     next(b for b in at.button if b.label == "Add user").click().run()
     assert not at.exception and not at.error
     assert authenticate(board_db.engine, "zoe", PASSWORD) is not None
+
+
+def test_export__a_single_day_exports_that_day(board_db: BoardData) -> None:
+    from sqlalchemy import select
+
+    from store.models import Mention
+
+    with board_db.engine.connect() as conn:
+        days = [t.date() for t in conn.execute(select(Mention.created_at)).scalars()]
+    day = max(days)
+    at = open_page("export", role="analyst")
+    at.date_input(key="export_dates").set_value((day,))
+    at.button[0].click().run()
+    assert not at.exception
+    _, data = at.session_state["export_file"]
+    assert len(pd.read_csv(io.BytesIO(data))) == days.count(day)
