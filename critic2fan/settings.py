@@ -72,7 +72,7 @@ class BlueskySettings(_Section):
     """Bluesky via the public Jetstream firehose (no key needed)."""
 
     enabled: bool = False
-    jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
+    jetstream_url: str = "wss://jetstream.us-east.bsky.network/xrpc"
     appview_url: str = "https://public.api.bsky.app"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from critic2fan.errors import StorageError
 from listener.records import AuthorRecord, MentionRecord, utcnow
@@ -71,9 +71,10 @@ def write_batch(
             result = write_batch_in(conn, records, now=now, edits=edits)
             if cursor is not None:
                 save_cursor(conn, cursor[0], cursor[1], now=now)
-    except OperationalError as exc:
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
         raise StorageError(
-            f"could not write a batch of {len(records)} mentions: {exc.orig}"
+            f"could not write a batch of {len(records)} mentions: {reason}"
         ) from None
     return result
 
@@ -134,10 +135,13 @@ def _insert_mentions(conn: Connection, rows: list[dict[str, Any]]) -> int:
             for r in rows
         ]  # fmt: skip
         return conn.exec_driver_sql(_SQLITE_INSERT_MENTIONS, params).rowcount or 0
-    stmt = _insert_for(conn)(Mention).on_conflict_do_nothing(
-        index_elements=["source", "external_id"]
+    stmt = (
+        _insert_for(conn)(Mention)
+        .on_conflict_do_nothing(index_elements=["source", "external_id"])
+        .returning(Mention.id)  # type: ignore[arg-type]
     )
-    return conn.execute(stmt, rows).rowcount or 0
+    # Drivers report -1 as the row count of an executemany: count the returned ids instead.
+    return len(conn.execute(stmt, rows).all())
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
