@@ -17,7 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep each test away from the developer's own CRITIC2FAN_* environment."""
     for name in list(os.environ):
-        if name.startswith("CRITIC2FAN_"):
+        if name.startswith("CRITIC2FAN_") and not name.startswith("CRITIC2FAN_LIVE_"):
             monkeypatch.delenv(name)
 
 
