@@ -53,9 +53,17 @@ def db_upgrade(
 
 def import_command(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="CSV or JSONL files to import.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Files to import (CSV, JSONL or a known export)."),
+    ],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="csv, jsonl, x-archive or reddit-json (default: detected).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only validate; store nothing.")
