@@ -290,9 +290,7 @@ def build_timeline(
             parts.append(f"{e.stage_from or '—'} → {e.stage_to or '—'}")
         if e.reason:
             parts.append(f"reason: {e.reason}")
-        for key in ("amount", "assignee", "status"):
-            if key in (e.data or {}):
-                parts.append(f"{key}: {e.data[key]}")
+        parts.extend(_event_details(e.kind, e.data or {}))
         items.append(
             TimelineItem(
                 at=e.at,
@@ -305,6 +303,21 @@ def build_timeline(
         )
     items.sort(key=lambda i: i.at)
     return items
+
+
+def _event_details(kind: str, data: dict[str, Any]) -> list[str]:
+    """The few ``CaseEvent.data`` fields worth a glance on the timeline."""
+    if kind == "timer":
+        due = str(data.get("due") or "")[:16].replace("T", " ")
+        return [f"{data.get('timer') or 'no'} timer" + (f" due {due} UTC" if due else " cleared")]
+    if kind == "suggestion":
+        paused = " (paused: incident)" if data.get("paused") else ""
+        return [f"reply suggested for {data.get('stage', '?')}{paused}"]
+    out = []
+    for key in ("amount", "currency", "approved_by", "assignee", "status", "to", "details"):
+        if data.get(key) not in (None, "", []):
+            out.append(f"{key}: {data[key]}")
+    return out
 
 
 def active_staff(conn: Connection, *, roles: Sequence[str] = ("agent", "lead")) -> list[str]:
