@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,9 @@ class Encoder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # our own bars say what is happening
 
         self._torch = torch
         torch.set_num_threads(fit_threads(threads))
@@ -78,9 +82,11 @@ class Encoder:
             raise ScoringError(f"cannot load the encoder from {path}: {exc}") from exc
         model.eval()
         if quantize:
-            model = torch.ao.quantization.quantize_dynamic(
-                model, {torch.nn.Linear}, dtype=torch.qint8
-            )
+            with warnings.catch_warnings():  # torch flags its eager int8 API as deprecated
+                warnings.filterwarnings("ignore", message=r"(?i).*quantiz")
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8
+                )
         self.model: Any = model
         self.quantized = quantize
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -66,7 +66,7 @@ def sample_report(scorer: Any, sample_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
     troll_y: list[int] = []
     troll_p: list[float] = []
     examples: list[dict[str, Any]] = []
-    for source, ext, text, label, troll, supported, reasons in rows:
+    for source, ext, text, label, troll, supported, _reasons in rows:
         t = truth.get((source, ext))
         if t is None:
             continue

@@ -10,15 +10,14 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from scoring.base import TextInput, TextScore
+from scoring.default import DefaultScorer
 from store.engine import session_scope
 from store.models import Author, Mention
 
 
 @pytest.fixture(scope="session")
-def default_scorer():  # type: ignore[no-untyped-def]
+def default_scorer() -> DefaultScorer:
     """The bundled offline scorer; loading MiniLM takes seconds, so once per session."""
-    from scoring.default import DefaultScorer
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return DefaultScorer(threads=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scoring.base import Scorer, TextInput, as_inputs
+from scoring.default import DefaultScorer
 
 ODD_TEXTS = [
     "",
@@ -17,12 +18,12 @@ ODD_TEXTS = [
 ]
 
 
-def test_default_scorer__implements_the_protocol(default_scorer) -> None:  # type: ignore[no-untyped-def]
+def test_default_scorer__implements_the_protocol(default_scorer: DefaultScorer) -> None:
     assert isinstance(default_scorer, Scorer)
     assert default_scorer.model_name and default_scorer.model_version
 
 
-def test_default_scorer__odd_texts_get_valid_scores(default_scorer) -> None:  # type: ignore[no-untyped-def]
+def test_default_scorer__odd_texts_get_valid_scores(default_scorer: DefaultScorer) -> None:
     scores = default_scorer.score(as_inputs(ODD_TEXTS))
     assert len(scores) == len(ODD_TEXTS)
     for s in scores:
@@ -33,7 +34,7 @@ def test_default_scorer__odd_texts_get_valid_scores(default_scorer) -> None:  # 
     assert scores[0].sentiment_label == "neutral"
 
 
-def test_default_scorer__foreign_text_is_flagged_not_guessed(default_scorer) -> None:  # type: ignore[no-untyped-def]
+def test_default_scorer__foreign_text_is_flagged_not_guessed(default_scorer: DefaultScorer) -> None:
     french, arabic = default_scorer.score(as_inputs(ODD_TEXTS[-1:] + ODD_TEXTS[-2:-1]))
     for s in (french, arabic):
         assert s.language_supported is False
@@ -42,14 +43,14 @@ def test_default_scorer__foreign_text_is_flagged_not_guessed(default_scorer) -> 
     assert french.language == "fr"
 
 
-def test_default_scorer__platform_language_tag_wins(default_scorer) -> None:  # type: ignore[no-untyped-def]
+def test_default_scorer__platform_language_tag_wins(default_scorer: DefaultScorer) -> None:
     (tagged,) = default_scorer.score([TextInput("ok thanks", lang="de")])
     (untagged,) = default_scorer.score([TextInput("ok thanks", lang="und")])
     assert tagged.language_supported is False
     assert untagged.language_supported is True
 
 
-def test_default_scorer__reads_obvious_sentiment_and_insults(default_scorer) -> None:  # type: ignore[no-untyped-def]
+def test_default_scorer__reads_obvious_sentiment_and_insults(default_scorer: DefaultScorer) -> None:
     bad, good, insult = default_scorer.score(
         as_inputs(
             [
@@ -65,7 +66,7 @@ def test_default_scorer__reads_obvious_sentiment_and_insults(default_scorer) -> 
     assert insult.toxicity > 0.5
 
 
-def test_default_scorer__same_text_twice_scores_the_same(default_scorer) -> None:  # type: ignore[no-untyped-def]
+def test_default_scorer__same_text_twice_scores_the_same(default_scorer: DefaultScorer) -> None:
     text = "RT @someone: @brightloop is down again"
     hits = default_scorer.encoder.cache_hits
     a, b = default_scorer.score(as_inputs([text, text]))

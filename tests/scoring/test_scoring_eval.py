@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.default import DefaultScorer
 from tests.cli_helpers import run_cli
 
 SENTIMENT_ROWS = [
@@ -35,7 +36,7 @@ def _write(path: Path, rows: list[tuple[str, str]]) -> Path:
 
 
 @pytest.fixture
-def use_session_scorer(monkeypatch: pytest.MonkeyPatch, default_scorer) -> None:  # type: ignore[no-untyped-def]
+def use_session_scorer(monkeypatch: pytest.MonkeyPatch, default_scorer: DefaultScorer) -> None:
     import scoring.factory
 
     monkeypatch.setattr(scoring.factory, "load_scorer", lambda _settings: default_scorer)

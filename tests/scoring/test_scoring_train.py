@@ -7,14 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from scoring.default import DefaultScorer
 from scoring.heads import load_heads, save_heads
 from scoring.train import TrainConfig, train_heads
 
 
 @pytest.mark.slow
 def test_train__small_subset_gives_loadable_reproducible_heads(
-    tmp_path: Path, default_scorer
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, default_scorer: DefaultScorer
+) -> None:
     cfg = TrainConfig(
         limit=300, folds=2, sent_keep=500, tox_keep=300, mlp_hidden=16, progress=False
     )
