@@ -19,6 +19,7 @@ from critic2fan.errors import Critic2fanError
 COMMAND_MODULES = (
     "critic2fan.commands.core",
     "critic2fan.commands.listen",
+    "critic2fan.commands.run",
     "critic2fan.commands.scoring",
     "critic2fan.commands.playbook",
     "critic2fan.commands.board",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
+import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -148,19 +148,27 @@ def check_spike(engine: Engine, playbook: Playbook, now: datetime) -> SpikeCheck
     return verdict
 
 
-def run_worker(engine: Engine, playbook: Playbook, *, interval_s: float = 5.0) -> None:
-    """Keep working: a pass every ``interval_s``, sooner when a timer falls due.
+def run_worker(
+    engine: Engine,
+    playbook: Playbook,
+    *,
+    interval_s: float = 5.0,
+    stop: threading.Event | None = None,
+) -> None:
+    """Keep working until ``stop`` is set: a pass every ``interval_s``, sooner for a due timer.
 
     Timers live in the database, so after a restart the first pass fires whatever fell due
     while the worker was down.
     """
+    stop = stop or threading.Event()
     log.info("playbook worker started (every %.1fs)", interval_s)
     try:
-        while True:
+        while not stop.is_set():
             run_once(engine, playbook)
-            time.sleep(_sleep_for(engine, interval_s))
+            stop.wait(_sleep_for(engine, interval_s))
     except KeyboardInterrupt:
-        log.info("playbook worker stopped")
+        pass
+    log.info("playbook worker stopped")
 
 
 def _sleep_for(engine: Engine, interval_s: float) -> float:

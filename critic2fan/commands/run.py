@@ -1,0 +1,66 @@
+"""``critic2fan run``: listen, score and work the playbook continuously."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Annotated
+
+import typer
+
+from critic2fan.cli import app_context
+
+
+def run_command(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source", "-s", help="x, reddit, bluesky or mastodon (repeat; default: enabled)."
+        ),
+    ] = None,
+    listen: Annotated[
+        bool, typer.Option("--listen/--no-listen", help="Run the collectors too.")
+    ] = True,
+    duration: Annotated[
+        float | None, typer.Option("--for", metavar="SECONDS", help="Stop after this long.")
+    ] = None,
+    interval: Annotated[
+        float, typer.Option(metavar="SECONDS", help="Playbook pass interval (timers fire on time).")
+    ] = 5.0,
+) -> None:
+    """Listen, score and run the playbook continuously (Ctrl-C stops cleanly)."""
+    from critic2fan.pipeline import start_pipeline, status_line
+
+    actx = app_context(ctx)
+    pipeline = start_pipeline(actx, sources=source or [], listen=listen, interval_s=interval)
+    for problem in pipeline.problems:
+        typer.echo(problem, err=True)
+    if listen and pipeline.runner is None:
+        typer.echo("no source is listening; scoring and playbooks run on stored mentions", err=True)
+    previous = {
+        sig: signal.signal(sig, lambda *_: pipeline.shutdown())
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    deadline = None if duration is None else time.monotonic() + duration
+    last = ""
+    try:
+        while not pipeline.stop.is_set():
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            line = status_line(actx.engine())
+            if line != last:
+                typer.echo(line, err=True)
+                last = line
+            pipeline.stop.wait(1.0)
+    finally:
+        pipeline.shutdown()
+        pipeline.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    typer.echo(status_line(actx.engine()))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` to the CLI."""
+    app.command("run")(run_command)
