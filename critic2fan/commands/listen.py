@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from critic2fan.cli import app_context
+from critic2fan.commands.options import DurationOption, SourcesOption
 from critic2fan.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -19,15 +20,8 @@ if TYPE_CHECKING:
 
 def listen_command(
     ctx: typer.Context,
-    source: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--source", "-s", help="x, reddit, bluesky or mastodon (repeat; default: enabled)."
-        ),
-    ] = None,
-    duration: Annotated[
-        float | None, typer.Option("--for", metavar="SECONDS", help="Stop after this long.")
-    ] = None,
+    source: SourcesOption = None,
+    duration: DurationOption = None,
     status: Annotated[
         bool, typer.Option("--status/--no-status", help="Live status table (on a terminal).")
     ] = True,

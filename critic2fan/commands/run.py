@@ -9,22 +9,16 @@ from typing import Annotated
 import typer
 
 from critic2fan.cli import app_context
+from critic2fan.commands.options import DurationOption, SourcesOption
 
 
 def run_command(
     ctx: typer.Context,
-    source: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--source", "-s", help="x, reddit, bluesky or mastodon (repeat; default: enabled)."
-        ),
-    ] = None,
+    source: SourcesOption = None,
     listen: Annotated[
         bool, typer.Option("--listen/--no-listen", help="Run the collectors too.")
     ] = True,
-    duration: Annotated[
-        float | None, typer.Option("--for", metavar="SECONDS", help="Stop after this long.")
-    ] = None,
+    duration: DurationOption = None,
     interval: Annotated[
         float, typer.Option(metavar="SECONDS", help="Playbook pass interval (timers fire on time).")
     ] = 5.0,
