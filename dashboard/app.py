@@ -32,6 +32,12 @@ MAX_FAILED_SIGN_INS = 5
 
 def sign_in() -> None:
     """The sign-in form; on success the user is kept in this browser session only."""
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _sign_in_form()
+
+
+def _sign_in_form() -> None:
     st.title("critic2fan board")
     failures = int(st.session_state.get("sign_in_failures", 0))
     if failures >= MAX_FAILED_SIGN_INS:

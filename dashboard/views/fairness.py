@@ -12,6 +12,8 @@ from dashboard.views.common import banners, board
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
 #: A tier whose reply rate trails the best tier by more than this gets a warning.
 GAP_WARNING = 0.15
+#: Tiers with fewer cases than this are left out of that comparison (too few to judge).
+MIN_CASES = 10
 
 
 @st.cache_data(ttl=60, show_spinner="Counting…")
@@ -37,7 +39,7 @@ def render() -> None:
     if int(df["cases"].sum()) == 0:
         st.info("No cases were opened in this window.")
         return
-    rates = df.dropna(subset=["reply_rate"])
+    rates = df[df["cases"] >= MIN_CASES].dropna(subset=["reply_rate"])
     if len(rates) > 1:
         gap = float(rates["reply_rate"].max() - rates["reply_rate"].min())
         worst = rates.loc[rates["reply_rate"].idxmin(), "tier"]
@@ -50,7 +52,12 @@ def render() -> None:
             alt.Chart(df)
             .mark_bar()
             .encode(
-                x=alt.X("tier:N", sort=list(analytics.TIERS), title="followers"),
+                x=alt.X(
+                    "tier:N",
+                    sort=list(analytics.TIERS),
+                    title="followers",
+                    axis=alt.Axis(labelAngle=0),
+                ),
                 y=alt.Y(
                     "reply_rate:Q",
                     axis=alt.Axis(format="%"),
@@ -63,9 +70,11 @@ def render() -> None:
         )
     with right:
         st.subheader("Minutes to first reply")
-        long = df.melt(
-            id_vars="tier", value_vars=["median_minutes", "p90_minutes"], var_name="measure"
-        ).dropna()
+        long = (
+            df.rename(columns={"median_minutes": "median", "p90_minutes": "90th percentile"})
+            .melt(id_vars="tier", value_vars=["median", "90th percentile"], var_name="measure")
+            .dropna()
+        )
         if long.empty:
             st.info("No case opened in this window has been answered yet.")
         else:
@@ -73,7 +82,12 @@ def render() -> None:
                 alt.Chart(long)
                 .mark_bar()
                 .encode(
-                    x=alt.X("tier:N", sort=list(analytics.TIERS), title="followers"),
+                    x=alt.X(
+                        "tier:N",
+                        sort=list(analytics.TIERS),
+                        title="followers",
+                        axis=alt.Axis(labelAngle=0),
+                    ),
                     xOffset="measure:N",
                     y=alt.Y("value:Q", title="minutes"),
                     color=alt.Color("measure:N", title=None),

@@ -61,7 +61,7 @@ def charts(n: dict[str, object]) -> None:
             alt.Chart(volume)
             .mark_bar()
             .encode(
-                x=alt.X("day:T", title=None),
+                x=alt.X("yearmonthdate(day):O", title=None, axis=alt.Axis(format="%b %d")),
                 y=alt.Y("sum(mentions):Q", title="mentions"),
                 color=alt.Color("source:N", title="source"),
                 tooltip=["day:T", "source:N", "mentions:Q"],
@@ -80,7 +80,7 @@ def charts(n: dict[str, object]) -> None:
             alt.Chart(daily)
             .mark_line(point=True)
             .encode(
-                x=alt.X("day:T", title=None),
+                x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d")),
                 y=alt.Y("sentiment:Q", scale=alt.Scale(domain=[-1, 1]), title="sentiment"),
                 tooltip=["day:T", alt.Tooltip("sentiment:Q", format="+.2f")],
             ),

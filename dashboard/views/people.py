@@ -39,6 +39,9 @@ def _table(df: pd.DataFrame, columns: list[str]) -> None:
             "followers": st.column_config.NumberColumn(format="compact"),
             "sentiment": st.column_config.NumberColumn(format="%+.2f"),
             "volume_share": st.column_config.NumberColumn("share of volume", format="percent"),
+            "last_opened": st.column_config.DatetimeColumn(
+                "last opened", format="YYYY-MM-DD HH:mm"
+            ),
         },
     )
 
