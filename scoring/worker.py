@@ -10,6 +10,7 @@ picked up again when its lease expires. Rows are inserted with ON CONFLICT DO NO
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from critic2fan.errors import ScoringError, StorageError
 from listener.records import utcnow
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 0.02
 #: A claimed batch is retried by another worker if not finished within this time.
 LEASE = timedelta(minutes=5)
+#: Backoff while the database is unreachable: first and longest wait, in seconds.
+RETRY_FIRST_S = 0.2
+RETRY_MAX_S = 10.0
 _COLUMNS = (Mention.id, Mention.author_id, Mention.text, Mention.lang, Mention.created_at)
 
 
@@ -70,7 +74,9 @@ def _insert_ignore(conn: Connection, rows: list[dict[str, Any]]) -> int:
     return max(0, result.rowcount or 0) if result.rowcount not in (None, -1) else len(rows)
 
 
-def _claim(engine: Engine, scorer: Scorer, worker: str, limit: int) -> list[Any]:
+def _claim(
+    engine: Engine, scorer: Scorer, worker: str, limit: int, lease: timedelta = LEASE
+) -> list[Any]:
     """Lease up to ``limit`` unscored mentions for this worker and read them."""
     ids = claim_unscored(
         engine,
@@ -78,7 +84,7 @@ def _claim(engine: Engine, scorer: Scorer, worker: str, limit: int) -> list[Any]
         model_version=scorer.model_version,
         worker=worker,
         limit=limit,
-        lease=LEASE,
+        lease=lease,
         now=utcnow(),
     )
     if not ids:
@@ -182,32 +188,53 @@ def run_worker(
     stop: threading.Event,
     batch_size: int = 64,
     max_wait_ms: int = 50,
+    lease: timedelta = LEASE,
 ) -> int:
     """Score continuously until ``stop`` is set: a batch goes when full or ``max_wait_ms`` old.
 
-    Returns the number of mentions scored.
+    A lost database connection (a restart, a failover) does not end the worker: it waits
+    with exponential backoff and carries on; what it had claimed comes back when ``lease``
+    runs out. Returns the number of mentions scored.
     """
     total = 0
     worker = _worker_id()
     first_seen: float | None = None
+    delay = RETRY_FIRST_S
     while not stop.is_set():
-        with engine.connect() as conn:
-            rows = _pending(conn, scorer, batch_size)
-        if not rows:
+        try:
+            with engine.connect() as conn:
+                rows = _pending(conn, scorer, batch_size)
+            if not rows:
+                first_seen = None
+                stop.wait(IDLE_POLL_S)
+                continue
+            now = time.monotonic()
+            first_seen = first_seen if first_seen is not None else now
+            if len(rows) < batch_size and (now - first_seen) * 1000 < max_wait_ms:
+                stop.wait(min(IDLE_POLL_S, max_wait_ms / 1000))
+                continue
+            claimed = _claim(engine, scorer, worker, batch_size, lease)
+            if not claimed:  # all pending work is leased by others: do not spin on it
+                stop.wait(IDLE_POLL_S)
+                continue
+            score_batch(engine, scorer, claimed, leased=True)
+            total += len(claimed)
             first_seen = None
-            stop.wait(IDLE_POLL_S)
-            continue
-        now = time.monotonic()
-        first_seen = first_seen if first_seen is not None else now
-        if len(rows) < batch_size and (now - first_seen) * 1000 < max_wait_ms:
-            stop.wait(min(IDLE_POLL_S, max_wait_ms / 1000))
-            continue
-        claimed = _claim(engine, scorer, worker, batch_size)
-        total += len(claimed)
-        score_batch(engine, scorer, claimed, leased=True)
-        first_seen = None
+            delay = RETRY_FIRST_S
+        except (DBAPIError, StorageError) as exc:
+            wait = delay * random.uniform(0.5, 1.0)
+            log.warning("database unavailable (%s); retrying in %.1fs", _reason(exc), wait)
+            stop.wait(wait)
+            delay = min(delay * 2, RETRY_MAX_S)
     log.info("scoring worker stopped after %d mentions", total)
     return total
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the driver's message (no URL, no password)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _worker_id() -> str:

@@ -21,14 +21,33 @@ def score_command(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Score at most N mentions, then stop.")
     ] = None,
+    lease_seconds: Annotated[
+        float,
+        typer.Option(
+            "--lease-seconds",
+            min=1,
+            help="With --worker: a claimed batch goes back to the queue if its worker has not "
+            "finished it within this time (a killed worker's batch is retried after it).",
+        ),
+    ] = 300.0,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads", min=0, help="Compute threads for the model (default: model.threads)."
+        ),
+    ] = None,
 ) -> None:
     """Score every mention the configured model has not scored yet."""
+    from datetime import timedelta
+
     from scoring.factory import load_scorer
     from scoring.worker import run_worker, score_pending
 
     actx = app_context(ctx)
     engine = actx.engine()
     model = actx.settings.model
+    if threads is not None:
+        model = model.model_copy(update={"threads": threads})
     scorer = load_scorer(model)
     if not worker:
         done = score_pending(
@@ -41,7 +60,12 @@ def score_command(
         signal.signal(sig, lambda *_: stop.set())
     typer.echo(f"scoring worker running ({scorer.model_name} {scorer.model_version}); Ctrl-C stops")
     done = run_worker(
-        engine, scorer, stop=stop, batch_size=model.batch_size, max_wait_ms=model.max_wait_ms
+        engine,
+        scorer,
+        stop=stop,
+        batch_size=model.batch_size,
+        max_wait_ms=model.max_wait_ms,
+        lease=timedelta(seconds=lease_seconds),
     )
     typer.echo(f"scored {done} mentions")
 
