@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
+from sqlmodel import Session
 
 from store.models import Author, Case, CaseEvent, Mention, Score, User
 
@@ -209,8 +210,6 @@ def filter_options(conn: Connection) -> dict[str, list[str]]:
 
 def fetch_case(conn: Connection, case_id: int, *, mention_limit: int = 200) -> CaseDetail | None:
     """A case with its critic, their recent mentions (with newest scores) and every event."""
-    from sqlmodel import Session
-
     with Session(bind=conn) as session:
         case = session.get(Case, case_id)
         if case is None:

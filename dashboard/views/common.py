@@ -16,13 +16,15 @@ from sqlalchemy.engine import Engine
 
 from critic2fan.settings import Settings, load_settings
 from dashboard.auth import Permission, StaffUser, can
+from dashboard.launch import DEMO_ENV
 from playbooks.schema import Playbook
 from store.models import Incident
 
 log = logging.getLogger(__name__)
 
-DEMO_ENV = "CRITIC2FAN_BOARD_DEMO"
 SESSION_USER = "board_user"
+#: The time windows the analysis pages offer, in days.
+WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
 
 
 def demo_mode() -> bool:
@@ -137,6 +139,12 @@ def open_incident(eng: Engine) -> Incident | None:
         if row is not None:
             session.expunge(row)
         return row
+
+
+def window_days(key: str) -> int:
+    """A window picker (7 days to a year, 30 days by default); returns its length in days."""
+    label = st.segmented_control("Window", list(WINDOWS), default="30 days", key=key)
+    return WINDOWS[label or "30 days"]
 
 
 def require(b: Board, permission: Permission) -> None:

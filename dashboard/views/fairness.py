@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.views import analytics
-from dashboard.views.common import banners, board
+from dashboard.views.common import banners, board, window_days
 
-WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
 #: A tier whose reply rate trails the best tier by more than this gets a warning.
 GAP_WARNING = 0.15
 #: Tiers with fewer cases than this are left out of that comparison (too few to judge).
@@ -31,11 +30,8 @@ def render() -> None:
     banners(b)
     st.title("Fairness")
     st.caption("Are critics with few followers answered as often and as fast as big accounts?")
-    label = (
-        st.segmented_control("Window", list(WINDOWS), default="30 days", key="fairness_window")
-        or "30 days"
-    )
-    df = _fairness(str(b.engine.url), WINDOWS[label])
+    days = window_days("fairness_window")
+    df = _fairness(str(b.engine.url), days)
     if int(df["cases"].sum()) == 0:
         st.info("No cases were opened in this window.")
         return

@@ -12,9 +12,7 @@ import streamlit as st
 from critic2fan.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.views import actions, analytics
-from dashboard.views.common import Board, banners, board, open_incident, show_error
-
-WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
+from dashboard.views.common import Board, banners, board, open_incident, show_error, window_days
 
 
 @st.cache_data(ttl=60, show_spinner="Counting…")
@@ -156,11 +154,8 @@ def render() -> None:
         st.success(flash)
     if b.can(Permission.SWITCH_INCIDENT):
         incident_switch(b)
-    label = (
-        st.segmented_control("Window", list(WINDOWS), default="30 days", key="overview_window")
-        or "30 days"
-    )
-    n = _numbers(str(b.engine.url), WINDOWS[label])
+    days = window_days("overview_window")
+    n = _numbers(str(b.engine.url), days)
     st.caption(f"{n['since']:%Y-%m-%d} to {n['until']:%Y-%m-%d} (up to the newest mention)")
     kpis(n)
     charts(n)

@@ -9,9 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.views import analytics
-from dashboard.views.common import banners, board
+from dashboard.views.common import banners, board, window_days
 
-WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
 SHOWN = 25
 
 
@@ -51,11 +50,8 @@ def render() -> None:
     b = board()
     banners(b)
     st.title("People")
-    label = (
-        st.segmented_control("Window", list(WINDOWS), default="30 days", key="people_window")
-        or "30 days"
-    )
-    data = _people(str(b.engine.url), WINDOWS[label])
+    days = window_days("people_window")
+    data = _people(str(b.engine.url), days)
     authors = data["authors"]
     repeat = data["repeat"]
     assert isinstance(authors, pd.DataFrame) and isinstance(repeat, pd.DataFrame)
