@@ -89,7 +89,8 @@ def _options(b: Board) -> dict[str, list[str]]:
 
 @st.fragment(run_every=REFRESH)
 def queue_table(b: Board, filters: QueueFilters) -> None:
-    """The table and the way into a case; reruns on its own every ``REFRESH``."""
+    """The table and the way into a case (click a row, or pick one below); reruns on its own
+    every ``REFRESH``."""
     with b.engine.connect() as conn:
         rows = fetch_queue(conn, filters, limit=PAGE_SIZE)
         total = count_open(conn, filters)
@@ -97,9 +98,19 @@ def queue_table(b: Board, filters: QueueFilters) -> None:
     if not rows:
         st.info("No open cases match these filters.")
         return
-    st.dataframe(
-        queue_frame(rows), hide_index=True, column_config=COLUMNS, width="stretch", height=420
+    event = st.dataframe(
+        queue_frame(rows),
+        hide_index=True,
+        column_config=COLUMNS,
+        width="stretch",
+        height=420,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="q_table",
     )
+    picked_rows = event.selection.rows if event is not None else []
+    if picked_rows and picked_rows[0] < len(rows):
+        st.switch_page("views/case.py", query_params={"case": str(rows[picked_rows[0]].case_id)})
     labels = {r.case_id: f"#{r.case_id} · @{r.handle} · {r.stage}" for r in rows}
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = c1.selectbox("Case", list(labels), format_func=labels.__getitem__, key="q_pick")

@@ -18,6 +18,7 @@ pytestmark = [
     ),
 ]
 
+ROW_PX = 35  # Streamlit's dataframe header and row height
 REPLY = "Thanks for bearing with us: the sync fix ships today."
 
 
@@ -48,4 +49,12 @@ def test_browser__sign_in_open_case_record_reply(board_db: BoardData, tmp_path: 
         wait_idle(page)
         assert page.get_by_text(REPLY, exact=True).first.is_visible()
         assert page.get_by_text("reply · user:alice").first.is_visible()
+        # back in the queue, clicking a row (its selection cell) opens that case too
+        page.get_by_role("link", name="Queue").click()
+        page.get_by_role("heading", name="Queue").wait_for()
+        wait_idle(page)
+        grid = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        assert grid is not None
+        page.mouse.click(grid["x"] + 12, grid["y"] + ROW_PX + ROW_PX // 2)  # first data row
+        page.get_by_role("heading", name=f"Case #{board_db.hostile_case_id}").wait_for()
     assert dialogs == []  # no script from a mention ever ran
