@@ -19,12 +19,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from scoring.troll import TrollFeatures
 from store.models import Author, Mention, Score
+
+_M: Any = Mention.__table__.c  # type: ignore[attr-defined]
+_S: Any = Score.__table__.c  # type: ignore[attr-defined]
+_A: Any = Author.__table__.c  # type: ignore[attr-defined]
 
 AUTHOR_WINDOW = timedelta(hours=24)
 PILEON_WINDOW = timedelta(hours=1)
@@ -82,20 +87,20 @@ def gather_features(
     hi = max(m.created_at for m in mentions)
 
     history = conn.execute(
-        select(Mention.id, Mention.author_id, Mention.text, Mention.created_at, Score.toxicity)
+        select(_M.id, _M.author_id, _M.text, _M.created_at, _S.toxicity)
         .outerjoin(
             Score,
             and_(
-                Score.mention_id == Mention.id,
-                Score.model_name == model_name,
-                Score.model_version == model_version,
+                _S.mention_id == _M.id,
+                _S.model_name == model_name,
+                _S.model_version == model_version,
             ),
         )
         .where(
-            Mention.author_id.in_(authors),
-            Mention.deleted.is_(False),
-            Mention.created_at >= lo - AUTHOR_WINDOW,
-            Mention.created_at <= hi,
+            _M.author_id.in_(authors),
+            _M.deleted.is_(False),
+            _M.created_at >= lo - AUTHOR_WINDOW,
+            _M.created_at <= hi,
         )
     ).all()
     by_author: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
@@ -105,13 +110,13 @@ def gather_features(
             known_tox[mid] = float(tox)
 
     recent = conn.execute(
-        select(Mention.id, Mention.author_id, Mention.text, Mention.created_at)
+        select(_M.id, _M.author_id, _M.text, _M.created_at)
         .where(
-            Mention.deleted.is_(False),
-            Mention.created_at >= lo - PILEON_WINDOW,
-            Mention.created_at <= hi,
+            _M.deleted.is_(False),
+            _M.created_at >= lo - PILEON_WINDOW,
+            _M.created_at <= hi,
         )
-        .order_by(Mention.created_at.desc())
+        .order_by(_M.created_at.desc())
         .limit(PILEON_SCAN_LIMIT)
     ).all()
     by_print: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
@@ -123,9 +128,7 @@ def gather_features(
     profiles = {
         row.id: row
         for row in conn.execute(
-            select(Author.id, Author.followers, Author.following, Author.account_created).where(
-                Author.id.in_(authors)
-            )
+            select(_A.id, _A.followers, _A.following, _A.account_created).where(_A.id.in_(authors))
         ).all()
     }
     out: dict[int, TrollFeatures] = {}

@@ -8,6 +8,7 @@ and pile-ons repeat texts verbatim).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -51,6 +52,25 @@ def fit_threads(requested: int = 0) -> int:
     return max(1, min(cores, 8))
 
 
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's per-thread arenas: each thread that runs the model would keep its own
+    copy of the activation buffers (≈ 100 MB each) otherwise."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # M_ARENA_MAX
+
+
+def _release_freed_memory() -> None:
+    """Hand the fp32 weights' freed pages back to the OS (glibc keeps them otherwise)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class Encoder:
     """Mean-pooled, L2-normalised MiniLM sentence embeddings with an in-run text cache."""
 
@@ -73,6 +93,7 @@ class Encoder:
         hf_logging.disable_progress_bar()  # our own bars say what is happening
 
         self._torch = torch
+        _limit_malloc_arenas()
         torch.set_num_threads(fit_threads(threads))
         path = model_path or default_model_path()
         try:
@@ -85,8 +106,9 @@ class Encoder:
             with warnings.catch_warnings():  # torch flags its eager int8 API as deprecated
                 warnings.filterwarnings("ignore", message=r"(?i).*quantiz")
                 model = torch.ao.quantization.quantize_dynamic(
-                    model, {torch.nn.Linear}, dtype=torch.qint8
+                    model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
                 )
+            _release_freed_memory()
         self.model: Any = model
         self.quantized = quantize
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -96,7 +96,8 @@ class BaseModel:
         if self._weights is None:
             a = self.arrays
             weights = np.zeros((int(a["width"][0]), a["coef"].shape[1]), dtype=np.float32)
-            weights[a["idx"].astype(np.int64)] = a["coef"].astype(np.float32)
+            idx = np.cumsum(a["idx_delta"].astype(np.int64))
+            weights[idx] = a["coef"].astype(np.float32)
             self._weights = weights
         return self._weights
 

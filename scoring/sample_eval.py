@@ -41,6 +41,8 @@ def sample_report(scorer: Any, sample_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
     from store.migrate import upgrade
     from store.models import Mention, Score
 
+    mt: Any = Mention.__table__.c  # type: ignore[attr-defined]
+    st: Any = Score.__table__.c  # type: ignore[attr-defined]
     truth = _truth(sample_dir / "truth.jsonl")
     with tempfile.TemporaryDirectory(prefix="c2f-sample-") as folder:
         engine = make_engine(f"sqlite:///{folder}/sample.db")
@@ -50,14 +52,14 @@ def sample_report(scorer: Any, sample_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
         with engine.connect() as conn:
             rows = conn.execute(
                 select(
-                    Mention.source,
-                    Mention.external_id,
-                    Mention.text,
-                    Score.sentiment_label,
-                    Score.troll_likelihood,
-                    Score.language_supported,
-                    Score.troll_reasons,
-                ).join(Score, Score.mention_id == Mention.id)
+                    mt.source,
+                    mt.external_id,
+                    mt.text,
+                    st.sentiment_label,
+                    st.troll_likelihood,
+                    st.language_supported,
+                    st.troll_reasons,
+                ).join(Score, st.mention_id == mt.id)
             ).all()
         engine.dispose()
     groups: dict[str, list[bool]] = {"sarcasm": [], "plain": [], "all": []}

@@ -40,8 +40,9 @@ class TrainConfig:
 
     seed: int = SEED
     folds: int = FOLDS
-    sent_keep: int = 16_000
-    tox_keep: int = 6_000
+    sent_keep: int = 40_000
+    tox_word_keep: int = 12_000
+    tox_char_keep: int = 8_000
     mlp_hidden: int = 128
     limit: int | None = None  # rows per task (smoke tests)
     progress: bool = True
@@ -58,11 +59,17 @@ def _seed_all(seed: int) -> None:
 
 
 def _limit(split: Split, n: int | None) -> Split:
+    """An evenly strided subset (the corpora are sorted by label, so never just the head)."""
     if n is None:
         return split
     nv = max(50, n // 5)
+    ts = max(1, len(split.train_texts) // n)
+    vs = max(1, len(split.val_texts) // nv)
     return Split(
-        split.train_texts[:n], split.train_labels[:n], split.val_texts[:nv], split.val_labels[:nv]
+        split.train_texts[::ts][:n],
+        split.train_labels[::ts][:n],
+        split.val_texts[::vs][:nv],
+        split.val_labels[::vs][:nv],
     )
 
 
@@ -101,7 +108,7 @@ def _fit_hashed(
     coef = model.coef_.T  # (width, classes or 1)
     top = np.sort(np.argsort(-np.abs(coef).max(axis=1))[:keep])
     arrays = {
-        "idx": top.astype(np.int32),
+        "idx_delta": np.diff(top, prepend=0).astype(np.uint32),  # sorted: deltas zip well
         "coef": coef[top].astype(np.float16),
         "bias": model.intercept_.astype(np.float32),
         "width": np.array([x.shape[1]], dtype=np.int64),
@@ -220,8 +227,8 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     t_y = np.array(ins.train_labels)
     tox_fitters: list[Fitter] = [
         lambda t, e, y: _fit_emb_linear(e, y, 2.0, "emb", True),
-        lambda t, e, y: _fit_hashed(t, y, TOX_WORD, 10.0, cfg.tox_keep, "word", True),
-        lambda t, e, y: _fit_hashed(t, y, TOX_CHAR, 10.0, cfg.tox_keep, "char", True),
+        lambda t, e, y: _fit_hashed(t, y, TOX_WORD, 10.0, cfg.tox_word_keep, "word", True),
+        lambda t, e, y: _fit_hashed(t, y, TOX_CHAR, 10.0, cfg.tox_char_keep, "char", True),
     ]
     bases, oof = _stack(tox_fitters, ins.train_texts, t_emb, t_y, cfg, "toxicity")
     sent_lp = np.log(np.clip(sentiment.predict(ins.train_texts, t_emb), 1e-6, 1.0))

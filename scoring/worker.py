@@ -30,6 +30,8 @@ from store.models import Mention, Score
 from store.queue import claim_unscored, release, score_queue_name
 
 log = logging.getLogger(__name__)
+_M: Any = Mention.__table__.c  # type: ignore[attr-defined]
+_S: Any = Score.__table__.c  # type: ignore[attr-defined]
 
 #: How long an idle worker sleeps between looks at the table.
 IDLE_POLL_S = 0.02
@@ -38,21 +40,21 @@ LEASE = timedelta(minutes=5)
 #: Backoff while the database is unreachable: first and longest wait, in seconds.
 RETRY_FIRST_S = 0.2
 RETRY_MAX_S = 10.0
-_COLUMNS = (Mention.id, Mention.author_id, Mention.text, Mention.lang, Mention.created_at)
+_COLUMNS = (_M.id, _M.author_id, _M.text, _M.lang, _M.created_at)
 
 
 def _pending(conn: Connection, scorer: Scorer, limit: int) -> list[Any]:
     """The oldest unscored, undeleted mentions (anti-join on this model's score rows)."""
     scored = and_(
-        Score.mention_id == Mention.id,
-        Score.model_name == scorer.model_name,
-        Score.model_version == scorer.model_version,
+        _S.mention_id == _M.id,
+        _S.model_name == scorer.model_name,
+        _S.model_version == scorer.model_version,
     )
     query = (
         select(*_COLUMNS)
         .outerjoin(Score, scored)
-        .where(Score.id.is_(None), Mention.deleted.is_(False))
-        .order_by(Mention.created_at, Mention.id)
+        .where(_S.id.is_(None), _M.deleted.is_(False))
+        .order_by(_M.created_at, _M.id)
         .limit(limit)
     )
     return list(conn.execute(query).all())
@@ -91,7 +93,7 @@ def _claim(
         return []
     with engine.connect() as conn:
         rows = conn.execute(
-            select(*_COLUMNS).where(Mention.id.in_(ids)).order_by(Mention.created_at, Mention.id)
+            select(*_COLUMNS).where(_M.id.in_(ids)).order_by(_M.created_at, _M.id)
         ).all()
     return list(rows)
 

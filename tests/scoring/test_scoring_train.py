@@ -17,7 +17,13 @@ def test_train__small_subset_gives_loadable_reproducible_heads(
     tmp_path: Path, default_scorer: DefaultScorer
 ) -> None:
     cfg = TrainConfig(
-        limit=300, folds=2, sent_keep=500, tox_keep=300, mlp_hidden=16, progress=False
+        limit=300,
+        folds=2,
+        sent_keep=500,
+        tox_word_keep=300,
+        tox_char_keep=300,
+        mlp_hidden=16,
+        progress=False,
     )
     heads, metrics = train_heads(cfg, encoder=default_scorer.encoder)
     again, _ = train_heads(cfg, encoder=default_scorer.encoder)
