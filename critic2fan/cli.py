@@ -104,7 +104,7 @@ _register_all()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; product errors become one line on stderr and an exit code."""
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="critic2fan", standalone_mode=False)
     except Critic2fanError as exc:
         if logging.getLogger().isEnabledFor(logging.DEBUG):
             logging.getLogger("critic2fan").exception("error")
