@@ -19,10 +19,23 @@ log = logging.getLogger(__name__)
 #: Platform tags that mean "no language" (undetermined, no linguistic content, media only).
 _UNTAGGED = {"", "und", "zxx", "qme", "qht", "qam", "qst", "mul", "art"}
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+_WORDS = re.compile(r"[^\W\d_][\w']*")
 _NOISE = re.compile(r"https?://\S+|[@#]\w+")
 
+#: Common English function words: two of them (or a third of the words) mean "English enough".
+_ENGLISH_TEXT = (
+    "the a an and or but is are was were be been am i you he she it we they me my your "
+    "our their this that these those to of in on at for with from by not no do does did "
+    "have has had can can't cannot will won't would should could just so what why how "
+    "when where who there here all any if than then too very get got im i'm it's don't "
+    "dont pls please "
+)
+_ENGLISH_WORDS = frozenset(_ENGLISH_TEXT.split())
+#: Fewer Latin-script words than this are too little evidence to call a text foreign.
+MIN_WORDS = 5
+
 #: A guess must be at least this confident to flag a text as unsupported.
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.8
 #: ... and the supported languages together must stay below this.
 MAX_SUPPORTED_SHARE = 0.15
 
@@ -80,9 +93,23 @@ class LanguageGate:
         if self.supported is None:
             code, _, _ = self.detect(text)
             return LanguageVerdict(code, True)
+        if "en" in self.supported and looks_english(text):
+            return LanguageVerdict("en", True)
         code, confidence, share = self.detect(text)
         if code is None or code in self.supported:
             return LanguageVerdict(code, True)
+        words = _LETTERS.findall(_NOISE.sub(" ", text[:2000]))
+        if len(words) < MIN_WORDS and all(w.isascii() for w in words):
+            return LanguageVerdict(None, True)
         if confidence >= MIN_CONFIDENCE and share < MAX_SUPPORTED_SHARE:
             return LanguageVerdict(code, False)
         return LanguageVerdict(None, True)
+
+
+def looks_english(text: str) -> bool:
+    """Cheap first check: enough common English function words (short tweets fool n-grams)."""
+    words = [w.lower() for w in _WORDS.findall(_NOISE.sub(" ", text[:2000]))]
+    if not words:
+        return False
+    hits = sum(1 for w in words if w in _ENGLISH_WORDS)
+    return hits >= 2 or (hits >= 1 and hits * 3 >= len(words))

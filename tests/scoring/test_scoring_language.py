@@ -45,3 +45,16 @@ def test_gate__multilingual_model_supports_everything() -> None:
     verdict = LanguageGate(None).verdict("Der Kundendienst ist wirklich schlecht")
     assert verdict.supported is True
     assert verdict.language == "de"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@VirginAmerica\nwjere is our luggage #so slow at lax",
+        "The Google car must be stopped.",
+        "@USAirways but my bag is still missing",
+        "Restaurants intercept #DeflateGate http://t.co/x",
+    ],
+)
+def test_gate__short_english_tweets_are_not_flagged(gate: LanguageGate, text: str) -> None:
+    assert gate.verdict(text).supported is True
