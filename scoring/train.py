@@ -31,7 +31,7 @@ SENT_NGRAMS = [
     {"analyzer": "char_wb", "ngram": [2, 5], "n_features": 2**17},
 ]
 TOX_WORD = [{"analyzer": "word", "ngram": [1, 3], "n_features": 2**17}]
-TOX_CHAR = [{"analyzer": "char_wb", "ngram": [2, 5], "n_features": 2**17}]
+TOX_CHAR = [{"analyzer": "char", "ngram": [1, 6], "n_features": 2**17}]
 
 
 @dataclass
@@ -42,7 +42,7 @@ class TrainConfig:
     folds: int = FOLDS
     sent_keep: int = 40_000
     tox_word_keep: int = 12_000
-    tox_char_keep: int = 8_000
+    tox_char_keep: int = 12_000
     mlp_hidden: int = 128
     limit: int | None = None  # rows per task (smoke tests)
     progress: bool = True
@@ -227,7 +227,7 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     t_y = np.array(ins.train_labels)
     tox_fitters: list[Fitter] = [
         lambda t, e, y: _fit_emb_linear(e, y, 2.0, "emb", True),
-        lambda t, e, y: _fit_hashed(t, y, TOX_WORD, 10.0, cfg.tox_word_keep, "word", True),
+        lambda t, e, y: _fit_hashed(t, y, TOX_WORD, 3.0, cfg.tox_word_keep, "word", True),
         lambda t, e, y: _fit_hashed(t, y, TOX_CHAR, 10.0, cfg.tox_char_keep, "char", True),
     ]
     bases, oof = _stack(tox_fitters, ins.train_texts, t_emb, t_y, cfg, "toxicity")

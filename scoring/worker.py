@@ -27,7 +27,7 @@ from scoring.base import Scorer, TextInput
 from scoring.behaviour import MentionView, gather_features
 from scoring.troll import troll_likelihood
 from store.models import Mention, Score
-from store.queue import claim_unscored, release, score_queue_name
+from store.queue import claim_unscored, plan_each_time, release, score_queue_name
 
 log = logging.getLogger(__name__)
 _M: Any = Mention.__table__.c  # type: ignore[attr-defined]
@@ -54,7 +54,7 @@ def _pending(conn: Connection, scorer: Scorer, limit: int) -> list[Any]:
         select(*_COLUMNS)
         .outerjoin(Score, scored)
         .where(_S.id.is_(None), _M.deleted.is_(False))
-        .order_by(_M.created_at, _M.id)
+        .order_by(_M.id)
         .limit(limit)
     )
     return list(conn.execute(query).all())
@@ -118,6 +118,7 @@ def score_batch(
     now = utcnow()
     try:
         with engine.begin() as conn:
+            plan_each_time(conn)
             feats = gather_features(
                 conn,
                 views,
@@ -162,7 +163,7 @@ def score_pending(
     limit: int | None = None,
     progress: bool = False,
 ) -> int:
-    """Score everything unscored now (up to ``limit``); idempotent. Returns rows written."""
+    """Score everything unscored now (up to ``limit``); idempotent. Returns mentions scored."""
     from tqdm import tqdm
 
     done = 0
@@ -205,6 +206,7 @@ def run_worker(
     while not stop.is_set():
         try:
             with engine.connect() as conn:
+                plan_each_time(conn)
                 rows = _pending(conn, scorer, batch_size)
             if not rows:
                 first_seen = None
