@@ -27,7 +27,7 @@ from scoring.base import Scorer, TextInput
 from scoring.behaviour import MentionView, gather_features
 from scoring.troll import troll_likelihood
 from store.models import Mention, Score
-from store.queue import claim_unscored, plan_each_time, release, score_queue_name
+from store.queue import claim_unscored, guard_anti_join, release, score_queue_name
 
 log = logging.getLogger(__name__)
 _M: Any = Mention.__table__.c  # type: ignore[attr-defined]
@@ -118,7 +118,6 @@ def score_batch(
     now = utcnow()
     try:
         with engine.begin() as conn:
-            plan_each_time(conn)
             feats = gather_features(
                 conn,
                 views,
@@ -206,7 +205,7 @@ def run_worker(
     while not stop.is_set():
         try:
             with engine.connect() as conn:
-                plan_each_time(conn)
+                guard_anti_join(conn)
                 rows = _pending(conn, scorer, batch_size)
             if not rows:
                 first_seen = None
