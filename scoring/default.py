@@ -47,16 +47,22 @@ class DefaultScorer:
         self.gate = LanguageGate({"en"})
 
     def score(self, batch: Sequence[TextInput]) -> list[TextScore]:
-        """Score a batch: language gate, one encoder pass for the supported texts, the heads."""
+        """Score a batch: language gate, one encoder pass, the heads.
+
+        Sentiment of an unsupported language is not guessed (flat, flagged); toxicity is still
+        read, since slurs and profanity cross languages and the flag says how far to trust it.
+        """
         verdicts = [self.gate.verdict(item.text, item.lang) for item in batch]
-        idx = [i for i, v in enumerate(verdicts) if v.supported and item_has_text(batch[i].text)]
+        idx = [i for i in range(len(batch)) if item_has_text(batch[i].text)]
         probs = np.tile(np.array(UNSUPPORTED_PROBS, dtype=np.float32), (len(batch), 1))
         tox = np.zeros(len(batch), dtype=np.float32)
         if idx:
             texts = [batch[i].text for i in idx]
             p, t = self.predict_texts(texts)
-            probs[idx] = p
             tox[idx] = t
+            for row, i in enumerate(idx):
+                if verdicts[i].supported:
+                    probs[i] = p[row]
         for i, v in enumerate(verdicts):
             if v.supported and not item_has_text(batch[i].text):
                 probs[i] = (0.0, 1.0, 0.0)  # nothing said: neutral by definition

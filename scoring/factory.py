@@ -44,9 +44,9 @@ class MixedScorer:
         probs = np.tile(np.array(UNSUPPORTED_PROBS, dtype=np.float32), (len(batch), 1))
         tox = np.zeros(len(batch), dtype=np.float32)
         if idx:
-            texts = [batch[i].text for i in idx]
-            probs[idx] = _sentiment(self._sent, texts)
-            tox[idx] = _toxicity(self._tox, texts)
+            probs[idx] = _sentiment(self._sent, [batch[i].text for i in idx])
+        if batch:  # toxicity is read in every language (the flag says how far to trust it)
+            tox[:] = _toxicity(self._tox, [item.text for item in batch])
         return [
             TextScore(
                 float(p[0]),

@@ -39,7 +39,7 @@ def test_default_scorer__foreign_text_is_flagged_not_guessed(default_scorer: Def
     for s in (french, arabic):
         assert s.language_supported is False
         assert s.sentiment_label == "neutral"
-        assert s.toxicity == 0.0
+        assert s.toxicity < 0.5
     assert french.language == "fr"
 
 
