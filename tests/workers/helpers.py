@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 
 from store.models import Author, Mention, Score
+from tests.pgserver import PostgresServer
 from tests.workers.fake_scorer_worker import MODEL_NAME, MODEL_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
@@ -154,6 +156,14 @@ def stop_workers(workers: Sequence[WorkerProc], timeout: float = 20.0) -> list[i
             w.proc.wait(5)
             codes.append(None)
     return codes
+
+
+def ensure_running(server: PostgresServer) -> None:
+    """Start ``server`` again if a failed test left it stopped (nothing listens on its port)."""
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", server.port)) == 0:
+            return
+    server.start()
 
 
 def wait_for(

@@ -47,7 +47,7 @@ def test_three_workers__one_killed_mid_run__every_mention_scored_exactly_once(
                  workers=workers)  # fmt: skip
         survivors_alive = [w.proc.poll() is None for w in workers[1:]]
     finally:
-        codes = stop_workers(workers[1:])
+        codes = stop_workers(workers)[1:]
 
     per_mention = score_rows_per_mention(pg_engine)
     assert stranded > 0, "the kill landed between batches; nothing was left to recover"
