@@ -104,7 +104,7 @@ class NaiveChild:
 def throughput(scorer: Any, texts: list[str], batch: int = 64) -> float:
     from scoring.base import TextInput
 
-    scorer.encoder._cache.clear()
+    scorer.clear_cache()
     start = time.perf_counter()
     for i in range(0, len(texts), batch):
         scorer.score([TextInput(t) for t in texts[i : i + batch]])
@@ -120,7 +120,7 @@ def steady_latency(scorer: Any, texts: list[str], seconds: float, rate: float = 
     from store.migrate import upgrade
     from store.models import Author, Mention, Score
 
-    scorer.encoder._cache.clear()
+    scorer.clear_cache()
     folder = tempfile.mkdtemp(prefix="c2f-bench-")
     engine = make_engine(f"sqlite:///{folder}/bench.db")
     upgrade(engine)

@@ -9,6 +9,8 @@ False.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from scoring.language import LanguageGate
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "minilm-stack"
+#: Texts whose results are kept per process (a pile-on repeats one text many times).
+RESULT_CACHE = 20_000
 
 
 class DefaultScorer:
@@ -45,6 +49,8 @@ class DefaultScorer:
         self.model_version = self.heads.version
         self.encoder = encoder or Encoder(threads=threads, quantize=quantize)
         self.gate = LanguageGate({"en"})
+        self._results: OrderedDict[str, tuple[np.ndarray, float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def score(self, batch: Sequence[TextInput]) -> list[TextScore]:
         """Score a batch: language gate, one encoder pass, the heads.
@@ -81,13 +87,38 @@ class DefaultScorer:
         ]
 
     def predict_texts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sentiment probabilities ``(n, 3)`` and toxicity ``(n,)`` for English texts."""
-        emb = self.encoder.encode(texts)
-        sentiment = self.heads.tasks["sentiment"]
-        p_sent = sentiment.predict(texts, emb)
-        extras = {"sentiment": np.log(np.clip(p_sent, 1e-6, 1.0))}
-        toxicity = self.heads.tasks["toxicity"].predict(texts, emb, extras)
+        """Sentiment probabilities ``(n, 3)`` and toxicity ``(n,)``; repeated texts (retweets,
+        pile-ons) are read once per process."""
+        p_sent = np.zeros((len(texts), 3), dtype=np.float32)
+        toxicity = np.zeros(len(texts), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        with self._lock:
+            for i, text in enumerate(texts):
+                hit = self._results.get(text)
+                if hit is None:
+                    todo.setdefault(text, []).append(i)
+                else:
+                    p_sent[i], toxicity[i] = hit
+        if todo:
+            unique = list(todo)
+            emb = self.encoder.encode(unique)
+            p_new = self.heads.tasks["sentiment"].predict(unique, emb)
+            extras = {"sentiment": np.log(np.clip(p_new, 1e-6, 1.0))}
+            t_new = self.heads.tasks["toxicity"].predict(unique, emb, extras)
+            with self._lock:
+                for j, text in enumerate(unique):
+                    p_sent[todo[text]] = p_new[j]
+                    toxicity[todo[text]] = t_new[j]
+                    self._results[text] = (p_new[j].copy(), float(t_new[j]))
+                while len(self._results) > RESULT_CACHE:
+                    self._results.popitem(last=False)
         return p_sent, toxicity
+
+    def clear_cache(self) -> None:
+        """Forget cached results and embeddings (benchmarks start cold with it)."""
+        with self._lock:
+            self._results.clear()
+        self.encoder.clear_cache()
 
 
 def item_has_text(text: str) -> bool:

@@ -116,6 +116,11 @@ class Encoder:
         self._lock = threading.Lock()
         self.cache_hits = 0
 
+    def clear_cache(self) -> None:
+        """Forget cached embeddings."""
+        with self._lock:
+            self._cache.clear()
+
     def encode(self, texts: Sequence[str], *, batch_size: int = INNER_BATCH) -> np.ndarray:
         """Embed ``texts`` (float32, shape ``(n, 384)``); repeated texts are computed once."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
