@@ -28,7 +28,7 @@ SEED = 20240611
 FOLDS = 5
 SENT_NGRAMS = [
     {"analyzer": "word", "ngram": [1, 2], "n_features": 2**17},
-    {"analyzer": "char_wb", "ngram": [2, 5], "n_features": 2**17},
+    {"analyzer": "char", "ngram": [2, 5], "n_features": 2**17},
 ]
 TOX_WORD = [{"analyzer": "word", "ngram": [1, 3], "n_features": 2**17}]
 TOX_CHAR = [{"analyzer": "char", "ngram": [1, 6], "n_features": 2**17}]
