@@ -27,6 +27,7 @@ from listener.text import html_to_text
 
 log = logging.getLogger(__name__)
 
+CONNECT_TIMEOUT_S = 15.0
 PAGE_LIMIT = 40
 MAX_BACKFILL_PAGES = 25
 
@@ -122,11 +123,14 @@ class _Listener:
     def __init__(self, out: queue.Queue[tuple[str, Any]]) -> None:
         from mastodon import StreamListener
 
+        self.connected = connected = threading.Event()
+
         class L(StreamListener):  # type: ignore[misc]
             response: Any = None
 
             def handle_stream(self, response: Any) -> Any:
                 L.response = response
+                connected.set()
                 return super().handle_stream(response)
 
             def on_update(self, status: Any) -> None:
@@ -163,17 +167,42 @@ class MastodonHashtagSource:
         self._closed = threading.Event()
 
     def fetch(self, cursor: str | None) -> Iterator[Fetched]:
-        """Backfill since ``cursor``, then stream until the connection ends."""
+        """Subscribe to the stream, backfill since ``cursor``, then follow the stream.
+
+        The stream is connected *before* the backfill, and its events wait in a queue
+        meanwhile: a post published between the last backfill page and the subscription
+        would otherwise be missed. Posts seen by both are dropped as duplicates downstream.
+        """
         from mastodon.errors import MastodonError
 
+        events, listener = self._subscribe()
         position = cursor
         try:
             for status in self._backfill(cursor):
                 position = later(position, str(status["id"]))
                 yield _fetched(status, position)
         except MastodonError as exc:
+            listener.close()
             raise translate_error(self.api, exc) from None
-        yield from self._stream(position)
+        yield from self._follow(events, listener, position)
+
+    def _subscribe(self) -> tuple[queue.Queue[tuple[str, Any]], _Listener]:
+        """Start the stream in a thread and wait until it is connected (or has failed)."""
+        events: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1000)
+        self._listener = listener = _Listener(events)
+
+        def run() -> None:
+            try:
+                self.api.stream_hashtag(self.tag, listener.listener)
+                events.put(("end", None))
+            except Exception as exc:
+                events.put(("error", exc))
+            finally:
+                listener.connected.set()  # never leave the subscriber waiting
+
+        threading.Thread(target=run, name=f"sse-{self.name}", daemon=True).start()
+        listener.connected.wait(CONNECT_TIMEOUT_S)
+        return events, listener
 
     def _backfill(self, cursor: str | None) -> Iterator[Any]:
         if cursor is None:  # first run: the newest page, oldest first
@@ -190,18 +219,9 @@ class MastodonHashtagSource:
             if len(page) < PAGE_LIMIT:
                 return
 
-    def _stream(self, position: str | None) -> Iterator[Fetched]:
-        events: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1000)
-        self._listener = listener = _Listener(events)
-
-        def run() -> None:
-            try:
-                self.api.stream_hashtag(self.tag, listener.listener)
-                events.put(("end", None))
-            except Exception as exc:
-                events.put(("error", exc))
-
-        threading.Thread(target=run, name=f"sse-{self.name}", daemon=True).start()
+    def _follow(
+        self, events: queue.Queue[tuple[str, Any]], listener: _Listener, position: str | None
+    ) -> Iterator[Fetched]:
         try:
             while not self._closed.is_set():
                 try:

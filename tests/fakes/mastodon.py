@@ -91,8 +91,10 @@ class MastodonFake:
             for s in self.statuses
             if int(s["id"]) > min_id and s.get("_visible_from", 0) <= self.timeline_calls
         ]
-        newer = sorted(visible, key=lambda s: int(s["id"]))
-        return list(reversed(newer[:limit]))  # newest first, like Mastodon
+        ordered = sorted(visible, key=lambda s: int(s["id"]))
+        # Like Mastodon: with min_id, the page just above it; without, the newest page.
+        page = ordered[:limit] if req.arg("min_id") else ordered[-limit:]
+        return list(reversed(page))  # newest first
 
 
 def update(s: dict[str, Any]) -> tuple[str, str]:

@@ -32,14 +32,18 @@ class Publishing(MastodonFake):
     def __init__(self) -> None:
         super().__init__(statuses=[])
         self.all = [status(i, f"#brightloop complaint {i} 🔥") for i in range(1, N + 1)]
-        self.started = time.monotonic()
+        self.started: float | None = None  # publishing starts when a listener first connects
         self.lock = threading.Lock()
 
     def published(self) -> int:
+        if self.started is None:
+            return 0
         return min(N, int((time.monotonic() - self.started) * RATE))
 
     def route(self, req: Request) -> Reply:
         with self.lock:
+            if self.started is None and req.path.startswith("/api/v1/streaming/hashtag"):
+                self.started = time.monotonic()
             self.statuses = self.all[: self.published()]
         if req.path.startswith("/api/v1/streaming/hashtag"):
             return Reply(
@@ -115,10 +119,12 @@ def test_crash__sigkill_mid_stream_then_restart_stores_each_once(tmp_path: Path)
         try:
             after = _wait(url, N, timeout=90)
             second.send_signal(signal.SIGTERM)
-            assert second.wait(30) == 0, (second.stderr.read() if second.stderr else b"")[-2000:]
+            code = second.wait(30)
+            log = (second.stderr.read() if second.stderr else b"")[-3000:].decode(errors="replace")
+            assert code == 0, log
         finally:
             if second.poll() is None:
                 second.kill()
     expected = sorted(str(i) for i in range(1, N + 1))
-    assert sorted(after) == expected
+    assert sorted(after) == expected, log
     assert len(after) == len(set(after))

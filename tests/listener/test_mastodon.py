@@ -141,3 +141,20 @@ def test_mastodon_search__polls_with_min_id(engine: Engine, run_loop: RunLoop) -
 
 def test_later__compares_ids_as_numbers() -> None:
     assert later("9", "10") == "10" and later(None, "3") == "3" and later("5", None) == "5"
+
+
+def test_mastodon__post_between_backfill_and_subscription_is_kept(
+    engine: Engine, run_loop: RunLoop
+) -> None:
+    """No gap for a post published between the backfill's last page and the subscription."""
+
+    # Subscribed first, the stream carries what is published while the backfill pages run.
+    fake = MastodonFake(statuses=[status(1)], stream_scripts=[[update(status(3))]])
+    with serve(fake) as server:
+        src = _source(server.url)
+        run_loop(src, lambda s: s.stored >= 2)
+        paths = list(server.paths())
+    first_stream = next(i for i, p in enumerate(paths) if "/streaming/" in p)
+    first_page = next(i for i, p in enumerate(paths) if "/timelines/tag/" in p)
+    assert first_stream < first_page, "the stream must be subscribed before the backfill"
+    assert sorted(stored(engine)) == ["1", "3"]
