@@ -23,8 +23,10 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from critic2fan.errors import StorageError
 from listener.records import utcnow
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
@@ -37,6 +39,9 @@ from store.models import Author, Case, Incident, Mention, Score, SourceCursor
 from store.writer import save_cursor
 
 log = logging.getLogger(__name__)
+
+#: Longest pause between retries while the database is unreachable.
+MAX_BACKOFF_S = 10.0
 
 CURSOR_NAME = "stage:playbook"
 BATCH_SIZE = 500
@@ -162,10 +167,18 @@ def run_worker(
     """
     stop = stop or threading.Event()
     log.info("playbook worker started (every %.1fs)", interval_s)
+    backoff = 0.0
     try:
         while not stop.is_set():
-            run_once(engine, playbook)
-            stop.wait(_sleep_for(engine, interval_s))
+            try:
+                run_once(engine, playbook)
+                wait = _sleep_for(engine, interval_s)
+                backoff = 0.0
+            except (DBAPIError, StorageError) as exc:  # the database went away: retry
+                backoff = min(MAX_BACKOFF_S, max(0.5, backoff * 2))
+                log.warning("database unavailable (%s); retrying in %.1fs", exc, backoff)
+                wait = backoff
+            stop.wait(wait)
     except KeyboardInterrupt:
         pass
     log.info("playbook worker stopped")
