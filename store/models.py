@@ -146,7 +146,7 @@ class CaseEvent(SQLModel, table=True):
     actor: str = Field(max_length=255, description="'engine' or 'user:<username>'")
     stage_from: str | None = Field(default=None, max_length=16)
     stage_to: str | None = Field(default=None, max_length=16)
-    mention_id: int | None = Field(default=None, foreign_key="mention.id")
+    mention_id: int | None = Field(default=None, foreign_key="mention.id", index=True)
     body: str | None = Field(default=None, sa_column=Column(Text))
     reason: str | None = None
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
@@ -195,7 +195,7 @@ class Incident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, description="'manual' or 'spike'")
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     started_by: str = Field(max_length=255)
     reason: str | None = None
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

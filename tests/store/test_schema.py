@@ -134,3 +134,21 @@ def test_case__state_json_round_trips(any_engine: Engine) -> None:
 
     assert case.state == {"facts": ["no-fee"]}
     assert case.stage == "acknowledge" and case.is_open
+
+
+def test_migrations__upgrade_from_the_first_revision_keeps_rows(db_url: str) -> None:
+    from store.engine import make_engine
+    from store.migrate import current_revision, head_revision, upgrade
+
+    eng = make_engine(db_url)
+    upgrade(eng, "0001")
+    with Session(eng) as session:
+        author = _author(session)
+        session.add(Case(author_id=author.id or 0, source="x"))
+        session.commit()
+
+    upgrade(eng)
+
+    assert current_revision(eng) == head_revision() != "0001"
+    with Session(eng) as session:
+        assert len(session.exec(select(Case)).all()) == 1
