@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from listener.records import MentionRecord, utcnow
 from store.models import Author, Case, Mention, Score
@@ -108,15 +109,15 @@ def summarize(engine: Engine) -> DemoSummary:
             critics=conn.execute(select(func.count(func.distinct(Case.author_id)))).scalar_one(),
         )
         for stage, count in conn.execute(
-            select(Case.stage, func.count())
-            .where(Case.is_open.is_(True))  # type: ignore[attr-defined]
+            select(col(Case.stage), func.count())
+            .where(col(Case.is_open).is_(True))
             .group_by(Case.stage)
         ):
             summary.open_by_stage[stage] = count
         for outcome, reason, count in conn.execute(
-            select(Case.outcome, Case.walkaway_reason, func.count())
-            .where(Case.is_open.is_(False))  # type: ignore[attr-defined]
-            .group_by(Case.outcome, Case.walkaway_reason)
+            select(col(Case.outcome), col(Case.walkaway_reason), func.count())
+            .where(col(Case.is_open).is_(False))
+            .group_by(col(Case.outcome), col(Case.walkaway_reason))
         ):
             key = f"{outcome}: {reason}" if reason else str(outcome)
             summary.closed_by_outcome[key] = count

@@ -104,16 +104,17 @@ def start_pipeline(
 def status_line(engine: Engine) -> str:
     """Counts for the terminal: mentions stored and scored, open cases by stage."""
     from sqlalchemy import func, select
+    from sqlmodel import col
 
     from store.models import Case, Mention, Score
 
     with engine.connect() as conn:
         mentions = conn.execute(select(func.count()).select_from(Mention)).scalar_one()
         scored = conn.execute(select(func.count(func.distinct(Score.mention_id)))).scalar_one()
-        stages = dict(
+        stages: dict[str, int] = dict(
             conn.execute(
-                select(Case.stage, func.count())
-                .where(Case.is_open.is_(True))  # type: ignore[attr-defined]
+                select(col(Case.stage), func.count())
+                .where(col(Case.is_open).is_(True))
                 .group_by(Case.stage)
             ).all()
         )
