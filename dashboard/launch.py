@@ -32,6 +32,8 @@ def board_command(*, port: int, open_browser: bool, address: str | None = None) 
         "false" if open_browser else "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.showEmailPrompt",
+        "false",
         "--server.runOnSave",
         "false",
         "--client.toolbarMode",
