@@ -20,6 +20,9 @@ COMMON_LANGUAGES = (
 #: Only the start of a long text is read: enough to decide, and bounded in cost.
 MAX_CHARS = 1_000
 _MIN_LETTERS = 3
+#: A guess below this confidence is not stored: the scorer's language gate decides instead,
+#: and a stored guess is trusted downstream like a platform's own tag.
+MIN_CONFIDENCE = 0.6
 
 _lock = threading.Lock()
 _detector: Any = None
@@ -42,5 +45,7 @@ def detect_language(text: str) -> str | None:
     sample = text[:MAX_CHARS]
     if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
         return None
-    found = _get_detector().detect_language_of(sample)
-    return None if found is None else str(found.iso_code_639_1.name).lower()
+    values = _get_detector().compute_language_confidence_values(sample)
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    return str(values[0].language.iso_code_639_1.name).lower()

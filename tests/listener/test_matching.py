@@ -46,6 +46,7 @@ def test_language__guesses_common_languages() -> None:
     assert detect_language("This product has been terrible since the last update") == "en"
     assert detect_language("Ce produit est vraiment nul depuis la dernière mise à jour") == "fr"
     assert detect_language("🔥🔥 !!") is None
+    assert detect_language("lol ok") is None  # too little to tell: not guessed as Indonesian
 
 
 def test_backoff__grows_jittered_and_capped() -> None:
