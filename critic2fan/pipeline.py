@@ -30,7 +30,6 @@ class Pipeline:
     threads: list[threading.Thread] = field(default_factory=list)
     runner: Any = None
     problems: list[str] = field(default_factory=list)
-    scored: int = 0
 
     def start_thread(self, name: str, target: Callable[[], Any]) -> None:
         """Run ``target`` in a named thread; an unexpected error is logged and stops the rest."""
@@ -85,7 +84,7 @@ def start_pipeline(
             pipeline.runner.start()
 
     def score() -> None:
-        pipeline.scored = run_scorer(
+        run_scorer(
             engine,
             scorer,
             stop=pipeline.stop,

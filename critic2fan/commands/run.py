@@ -11,6 +11,9 @@ import typer
 from critic2fan.cli import app_context
 from critic2fan.commands.options import DurationOption, SourcesOption
 
+#: Seconds between status lines on the terminal.
+STATUS_EVERY_S = 10.0
+
 
 def run_command(
     ctx: typer.Context,
@@ -37,15 +40,18 @@ def run_command(
         for sig in (signal.SIGINT, signal.SIGTERM)
     }
     deadline = None if duration is None else time.monotonic() + duration
-    last = ""
+    last, next_status = "", 0.0
     try:
         while not pipeline.stop.is_set():
-            if deadline is not None and time.monotonic() >= deadline:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
                 break
-            line = status_line(actx.engine())
-            if line != last:
-                typer.echo(line, err=True)
-                last = line
+            if now >= next_status:  # counting is a scan: not every tick
+                next_status = now + STATUS_EVERY_S
+                line = status_line(actx.engine())
+                if line != last:
+                    typer.echo(line, err=True)
+                    last = line
             pipeline.stop.wait(1.0)
     finally:
         pipeline.shutdown()
