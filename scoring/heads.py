@@ -3,9 +3,12 @@
 A task (sentiment, toxicity) is a few *base* models whose log-odds feed a linear *stacker*:
 
 * ``hashed_linear``: logistic regression on hashed word / character n-grams (sublinear tf,
-  L2-normalised). Hashing needs no vocabulary, so only the strongest coefficients are kept
-  (indices + float16 weights), which keeps the file small.
+  L2-normalised; ``scoring.ngrams``). Hashing needs no vocabulary, so only the strongest
+  coefficients are kept (indices + float16 weights), which keeps the file small.
 * ``emb_linear`` / ``emb_mlp``: logistic regression or a one-hidden-layer MLP on the embedding.
+
+A stacker may also read *extra inputs* computed outside the heads (another task's
+log-probabilities, the profanity filter's logit); the caller passes them by name.
 
 Everything lives in one ``.npz`` (arrays) and one ``.json`` (structure, provenance, metrics):
 no pickles, so loading a head never executes code from a file.
@@ -23,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from critic2fan.errors import ScoringError
+from scoring.ngrams import ngram_matrix
 
 log = logging.getLogger(__name__)
 
@@ -31,30 +35,9 @@ HEADS_DIR = Path(__file__).resolve().parent / "heads"
 MAX_CHARS = 5000
 
 
-def _vectorizer(spec: dict[str, Any]) -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(
-        analyzer=spec["analyzer"],
-        ngram_range=tuple(spec["ngram"]),
-        n_features=int(spec["n_features"]),
-        alternate_sign=False,
-        norm=None,
-        lowercase=True,
-        dtype=np.float32,
-    )
-
-
 def hashed_features(texts: Sequence[str], analyzers: list[dict[str, Any]]) -> Any:
     """Sublinear-tf, L2-normalised hashed n-gram counts for ``texts`` (a CSR matrix)."""
-    import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
-
-    clipped = [t[:MAX_CHARS] for t in texts]
-    blocks = [_vectorizer(spec).transform(clipped) for spec in analyzers]
-    matrix = sp.hstack(blocks).tocsr().astype(np.float32)
-    matrix.data = 1.0 + np.log(matrix.data)
-    return normalize(matrix)
+    return ngram_matrix(texts, analyzers, max_chars=MAX_CHARS)
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -102,6 +85,26 @@ class BaseModel:
         return self._weights
 
 
+def stack_extras(
+    names: Sequence[str], texts: Sequence[str], sentiment: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """The extra stacker inputs ``names`` for ``texts``: ``sentiment`` (log-probabilities from
+    the sentiment head's output ``sentiment``) and ``profanity`` (the filter's logit)."""
+    extras: dict[str, np.ndarray] = {}
+    for name in names:
+        if name == "sentiment":
+            if sentiment is None:
+                raise ScoringError("the sentiment extra input needs the sentiment head's output")
+            extras[name] = np.log(np.clip(sentiment, 1e-6, 1.0))
+        elif name == "profanity":
+            from scoring.profanity import profanity_logit
+
+            extras[name] = profanity_logit(texts)
+        else:
+            raise ScoringError(f"unknown extra stacker input {name!r}")
+    return extras
+
+
 @dataclass
 class TaskHead:
     """Base models plus a linear stacker for one task."""
@@ -119,7 +122,11 @@ class TaskHead:
     ) -> np.ndarray:
         """The stacker's input matrix: each base's linked scores, then any extra features."""
         parts = [link(b.raw(texts, emb), b.link) for b in self.bases]
-        parts += [(extras or {})[name] for name in self.extra_inputs]
+        given = extras or {}
+        missing = [name for name in self.extra_inputs if name not in given]
+        if missing:
+            raise ScoringError(f"the {self.name} head needs the extra inputs {missing}")
+        parts += [given[name] for name in self.extra_inputs]
         return np.hstack(parts).astype(np.float32)
 
     def predict(

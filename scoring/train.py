@@ -2,9 +2,10 @@
 
 Sentiment: a hashed word+char n-gram logistic regression and an MLP on the MiniLM embedding,
 stacked by a logistic regression trained on their out-of-fold predictions. Toxicity: three
-base models (embedding LR, word n-gram LR, char n-gram LR) stacked together with the sentiment
-head's log-probabilities. Model choices were made on our own validation split only
-(``scoring.data``); the reserved evaluation rows are dropped before anything here sees data.
+base models (logistic regressions on the embedding, on word n-grams and on char n-grams)
+stacked together with the sentiment head's log-probabilities and the profanity filter's logit.
+Model choices were made on our own validation split only (``scoring.data``); the reserved
+evaluation rows are dropped before anything here sees data.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from scoring.data import SENTIMENT_LABELS, Split, load_insults, load_sentiment
-from scoring.heads import HEADS_DIR, BaseModel, Heads, TaskHead, hashed_features, save_heads
+from scoring.heads import (
+    HEADS_DIR,
+    BaseModel,
+    Heads,
+    TaskHead,
+    hashed_features,
+    save_heads,
+    stack_extras,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +41,8 @@ SENT_NGRAMS = [
 ]
 TOX_WORD = [{"analyzer": "word", "ngram": [1, 3], "n_features": 2**17}]
 TOX_CHAR = [{"analyzer": "char", "ngram": [1, 6], "n_features": 2**17}]
+#: Inputs the toxicity stacker reads beside its base models (``scoring.heads.stack_extras``).
+TOX_EXTRAS = ("sentiment", "profanity")
 
 
 @dataclass
@@ -74,7 +85,8 @@ def _limit(split: Split, n: int | None) -> Split:
 
 
 def _embed(encoder: Any, texts: list[str], cfg: TrainConfig, tag: str) -> np.ndarray:
-    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    recipe = f"{getattr(encoder, 'backend', '')}:{getattr(encoder, 'dim', '')}\n"
+    key = hashlib.sha256((recipe + "\n".join(texts)).encode()).hexdigest()[:16]
     cached = cfg.embed_cache / f"{tag}-{key}.npy" if cfg.embed_cache else None
     if cached is not None and cached.is_file():
         return np.load(cached)
@@ -82,7 +94,7 @@ def _embed(encoder: Any, texts: list[str], cfg: TrainConfig, tag: str) -> np.nda
 
     chunks = [texts[i : i + 512] for i in range(0, len(texts), 512)]
     parts = [encoder.encode(c) for c in tqdm(chunks, desc=f"embed {tag}", disable=not cfg.progress)]
-    emb = np.vstack(parts) if parts else np.zeros((0, 384), np.float32)
+    emb = np.vstack(parts) if parts else np.zeros((0, encoder.dim), np.float32)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         np.save(cached, emb)
@@ -231,12 +243,13 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
         lambda t, e, y: _fit_hashed(t, y, TOX_CHAR, 10.0, cfg.tox_char_keep, "char", True),
     ]
     bases, oof = _stack(tox_fitters, ins.train_texts, t_emb, t_y, cfg, "toxicity")
-    sent_lp = np.log(np.clip(sentiment.predict(ins.train_texts, t_emb), 1e-6, 1.0))
-    w, b = _fit_stacker(np.hstack([oof, sent_lp]), t_y)
-    toxicity = TaskHead("toxicity", ["not_insult", "insult"], bases, w, b, "logit", ["sentiment"])
+    extra_names = list(TOX_EXTRAS)
+    extras = stack_extras(extra_names, ins.train_texts, sentiment.predict(ins.train_texts, t_emb))
+    w, b = _fit_stacker(np.hstack([oof, *(extras[n] for n in extra_names)]), t_y)
+    toxicity = TaskHead("toxicity", ["not_insult", "insult"], bases, w, b, "logit", extra_names)
     tv_emb = _embed(encoder, ins.val_texts, cfg, "ins-val")
-    tv_sent = np.log(np.clip(sentiment.predict(ins.val_texts, tv_emb), 1e-6, 1.0))
-    tv_p = toxicity.predict(ins.val_texts, tv_emb, {"sentiment": tv_sent})
+    tv_extras = stack_extras(extra_names, ins.val_texts, sentiment.predict(ins.val_texts, tv_emb))
+    tv_p = toxicity.predict(ins.val_texts, tv_emb, tv_extras)
     metrics["toxicity"] = {
         "val_rows": len(ins.val_texts),
         "train_rows": len(ins.train_texts),
@@ -247,9 +260,7 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     meta = {
         "seed": cfg.seed,
         "validation": metrics,
-        "encoder": "all-MiniLM-L6-v2 (int8)"
-        if getattr(encoder, "quantized", False)
-        else "all-MiniLM-L6-v2",
+        "encoder": f"all-MiniLM-L6-v2 ({getattr(encoder, 'backend', 'custom')})",
         **cfg.meta,
     }
     return Heads(version, {"sentiment": sentiment, "toxicity": toxicity}, meta), metrics
@@ -257,7 +268,7 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
 
 def _version(cfg: TrainConfig) -> str:
     tag = "" if cfg.limit is None else f"-limit{cfg.limit}"
-    return f"1.0-s{cfg.seed}{tag}"
+    return f"2.0-s{cfg.seed}{tag}"
 
 
 def train_and_save(cfg: TrainConfig | None = None, out_dir: Path = HEADS_DIR) -> dict:
