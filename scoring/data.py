@@ -65,6 +65,23 @@ def _is_validation(text: str) -> bool:
     return int(digest, 16) % 100 < VALIDATION_PERCENT
 
 
+def in_adapter_part(text: str, percent: int = 60) -> bool:
+    """True for the training rows the encoder adapter learns from (a stable hash of the text).
+
+    The others are kept from it, so the stackers that weigh the heads' base models are fitted
+    on embeddings the adapter never fitted (its own rows read as too easy)."""
+    digest = hashlib.sha1(b"c2f-adapter:" + text.strip().encode(), usedforsecurity=False)
+    return int(digest.hexdigest(), 16) % 100 < percent
+
+
+def subset(split: Split, keep: list[bool]) -> Split:
+    """The training rows of ``split`` where ``keep`` is true (validation rows unchanged)."""
+    rows = [
+        (t, y) for t, y, k in zip(split.train_texts, split.train_labels, keep, strict=True) if k
+    ]
+    return Split([t for t, _ in rows], [y for _, y in rows], split.val_texts, split.val_labels)
+
+
 def _split(rows: list[tuple[str, int]]) -> Split:
     seen: set[str] = set()
     tt, tl, vt, vl = [], [], [], []

@@ -49,7 +49,9 @@ class DefaultScorer:
             raise ScoringError("the model heads lack a sentiment or toxicity task")
         self.model_version = self.heads.version
         _single_threaded_blas()
-        self.encoder = encoder or Encoder(threads=threads, quantize=quantize, backend=backend)
+        self.encoder = encoder or Encoder(
+            threads=threads, quantize=quantize, backend=backend, adapter=self.heads.adapter
+        )
         self.gate = LanguageGate({"en"})
         self._results: OrderedDict[str, tuple[np.ndarray, float]] = OrderedDict()
         self._lock = threading.Lock()

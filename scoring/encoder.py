@@ -29,7 +29,8 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from critic2fan.errors import ScoringError
-from scoring.onnx_build import onnx_encoder_path, truncate_layers
+from scoring.adapter import Adapter
+from scoring.onnx_build import load_encoder_model, onnx_encoder_path
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class Encoder:
         threads: int = 0,
         cache_size: int = 20_000,
         cache_dir: Path | None = None,
+        adapter: Adapter | None = None,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -119,7 +121,8 @@ class Encoder:
         path = model_path or default_model_path()
         self.tokenizer = load_tokenizer(path)
         self.threads = fit_threads(threads)
-        self._backend = _make_backend(path, backend, quantize, self.threads, cache_dir)
+        self.adapter = adapter
+        self._backend = _make_backend(path, backend, quantize, self.threads, cache_dir, adapter)
         self.backend = self._backend.name
         self.quantized = quantize
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -191,17 +194,22 @@ def load_tokenizer(model_path: Path) -> Any:
 
 
 def _make_backend(
-    path: Path, backend: Backend, quantize: bool, threads: int, cache_dir: Path | None
+    path: Path,
+    backend: Backend,
+    quantize: bool,
+    threads: int,
+    cache_dir: Path | None,
+    adapter: Adapter | None,
 ) -> _Backend:
     if backend == "torch" or not quantize:
-        return TorchBackend(path, quantize=quantize, threads=threads)
+        return TorchBackend(path, quantize=quantize, threads=threads, adapter=adapter)
     try:
-        return OnnxBackend(onnx_encoder_path(path, cache_dir), threads=threads)
+        return OnnxBackend(onnx_encoder_path(path, cache_dir, adapter), threads=threads)
     except (ImportError, ScoringError) as exc:
         if backend == "onnx":
             raise ScoringError(f"the ONNX encoder is not available: {exc}") from exc
         log.warning("ONNX encoder unavailable (%s); using the slower PyTorch encoder", exc)
-        return TorchBackend(path, quantize=quantize, threads=threads)
+        return TorchBackend(path, quantize=quantize, threads=threads, adapter=adapter)
 
 
 class OnnxBackend:
@@ -259,19 +267,16 @@ class OnnxBackend:
 class TorchBackend:
     """Eager PyTorch: int8 dynamic quantization, length-sorted micro-batches, dynamic padding."""
 
-    def __init__(self, model_path: Path, *, quantize: bool, threads: int) -> None:
+    def __init__(
+        self, model_path: Path, *, quantize: bool, threads: int, adapter: Adapter | None = None
+    ) -> None:
         import torch
-        from transformers import AutoModel
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # our own bars say what is happening
         self._torch = torch
         torch.set_num_threads(threads)
-        try:
-            model = AutoModel.from_pretrained(str(model_path), local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ScoringError(f"cannot load the encoder from {model_path}: {exc}") from exc
-        model = truncate_layers(model.eval())
+        model = load_encoder_model(model_path, adapter)
         if quantize:
             with warnings.catch_warnings():  # torch flags its eager int8 API as deprecated
                 warnings.filterwarnings("ignore", message=r"(?i).*quantiz")

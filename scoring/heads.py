@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from critic2fan.errors import ScoringError
+from scoring.adapter import ADAPTER_STEM, Adapter, load_adapter, save_adapter
 from scoring.ngrams import ngram_matrix
 
 log = logging.getLogger(__name__)
@@ -141,11 +142,12 @@ class TaskHead:
 
 @dataclass
 class Heads:
-    """All task heads plus their provenance."""
+    """All task heads plus their provenance, and the encoder adapter they were trained with."""
 
     version: str
     tasks: dict[str, TaskHead]
     meta: dict[str, Any]
+    adapter: Adapter | None = None
 
 
 def save_heads(heads: Heads, folder: Path, stem: str = "minilm-heads") -> tuple[Path, Path]:
@@ -175,9 +177,15 @@ def save_heads(heads: Heads, folder: Path, stem: str = "minilm-heads") -> tuple[
             "stack_link": task.stack_link,
             "extra_inputs": task.extra_inputs,
         }
+    spec["meta"] = {**heads.meta, "adapter": heads.adapter.digest() if heads.adapter else None}
     npz, js = folder / f"{stem}.npz", folder / f"{stem}.json"
     np.savez_compressed(npz, **arrays)  # type: ignore[arg-type]
     js.write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if heads.adapter is not None:
+        save_adapter(heads.adapter, folder)
+    else:  # never leave another training run's adapter beside these heads
+        for stale in folder.glob(f"{ADAPTER_STEM}.*"):
+            stale.unlink()
     return npz, js
 
 
@@ -211,4 +219,17 @@ def load_heads(folder: Path = HEADS_DIR, stem: str = "minilm-heads") -> Heads:
             stack_link=t["stack_link"],
             extra_inputs=t.get("extra_inputs", []),
         )
-    return Heads(version=spec["version"], tasks=tasks, meta=spec.get("meta", {}))
+    meta = spec.get("meta", {})
+    adapter = load_adapter(folder)
+    expected = meta.get("adapter")
+    if (adapter.digest() if adapter else None) != expected:
+        raise ScoringError(
+            f"the model heads in {folder} were trained with "
+            + (f"encoder adapter {expected}" if expected else "no encoder adapter")
+            + (
+                f", but adapter {adapter.digest()} is beside them"
+                if adapter
+                else ", which is missing"
+            )
+        )
+    return Heads(version=spec["version"], tasks=tasks, meta=meta, adapter=adapter)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from critic2fan.errors import ScoringError
+from scoring.adapter import Adapter, merge_adapter
 
 log = logging.getLogger(__name__)
 
@@ -54,39 +55,54 @@ def weights_fingerprint(model_path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def onnx_encoder_path(model_path: Path, cache_dir: Path | None = None) -> Path:
-    """The cached int8 ONNX file for ``model_path``, built first if it is not there yet."""
-    target = (cache_dir or cache_root()) / "onnx" / f"{weights_fingerprint(model_path)}.onnx"
+def onnx_encoder_path(
+    model_path: Path, cache_dir: Path | None = None, adapter: Adapter | None = None
+) -> Path:
+    """The cached int8 ONNX file for ``model_path`` (+ ``adapter``), built first if need be."""
+    name = weights_fingerprint(model_path) + (f"-{adapter.digest()}" if adapter else "")
+    target = (cache_dir or cache_root()) / "onnx" / f"{name}.onnx"
     if target.is_file():
         return target
     log.info("building the int8 ONNX encoder once, into %s", target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        int8 = Path(tmp) / "int8.onnx"
-        export_fp32(model_path, fp32)
-        quantize_int8(fp32, int8)
-        os.replace(int8, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
+            fp32 = Path(tmp) / "fp32.onnx"
+            int8 = Path(tmp) / "int8.onnx"
+            export_fp32(model_path, fp32, adapter)
+            quantize_int8(fp32, int8)
+            os.replace(int8, target)
+    except OSError as exc:
+        raise ScoringError(
+            f"cannot write the ONNX encoder into {target.parent} ({exc.strerror or exc}); "
+            "set CRITIC2FAN_CACHE_DIR to a writable folder"
+        ) from exc
     return target
 
 
-def export_fp32(model_path: Path, out: Path) -> None:
-    """Export the checkpoint's first ``ENCODER_LAYERS`` layers to ONNX: token ids + mask in,
-    the masked mean of the last hidden state out (pooling inside the graph: no token states
-    cross into Python)."""
+def load_encoder_model(model_path: Path, adapter: Adapter | None = None, **kwargs: Any) -> Any:
+    """The checkpoint as the scorer runs it: its first ``ENCODER_LAYERS`` layers, the adapter
+    merged in, in eval mode (PyTorch)."""
+    from transformers import AutoModel
+
+    try:
+        model = AutoModel.from_pretrained(str(model_path), local_files_only=True, **kwargs)
+    except (OSError, ValueError) as exc:
+        raise ScoringError(f"cannot load the encoder from {model_path}: {exc}") from exc
+    model = truncate_layers(model.eval())
+    return merge_adapter(model, adapter) if adapter is not None else model
+
+
+def export_fp32(model_path: Path, out: Path, adapter: Adapter | None = None) -> None:
+    """Export the encoder as the scorer runs it (``load_encoder_model``) to ONNX: token ids +
+    mask in, the masked mean of the last hidden state out (pooling inside the graph: no token
+    states cross into Python)."""
     try:
         import torch
-        from transformers import AutoModel
     except ImportError as exc:  # pragma: no cover - a broken install
-        raise ScoringError(
-            f"building the ONNX encoder needs torch and transformers: {exc}"
-        ) from exc
+        raise ScoringError(f"building the ONNX encoder needs torch: {exc}") from exc
 
-    model = truncate_layers(
-        AutoModel.from_pretrained(
-            str(model_path), local_files_only=True, attn_implementation="eager"
-        ).eval()
-    )
+    model = load_encoder_model(model_path, adapter, attn_implementation="eager")
 
     class _Hidden(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:
@@ -129,6 +145,8 @@ def quantize_int8(fp32: Path, out: Path) -> None:
     """Dynamic int8 quantization of the MatMuls, one weight scale per output channel."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)  # the quantizer logs a line per tensor on the root logger
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -141,3 +159,14 @@ def quantize_int8(fp32: Path, out: Path) -> None:
             )
         except Exception as exc:
             raise ScoringError(f"quantizing the ONNX encoder failed: {exc}") from exc
+        finally:
+            logging.disable(previous)
+
+
+if (
+    __name__ == "__main__"
+):  # ``python -m scoring.onnx_build``: build ahead (images, read-only hosts)
+    from scoring.adapter import load_adapter
+    from scoring.encoder import default_model_path
+
+    print(onnx_encoder_path(default_model_path(), adapter=load_adapter()))

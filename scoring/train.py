@@ -14,13 +14,21 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from scoring.data import SENTIMENT_LABELS, Split, load_insults, load_sentiment
+from scoring.data import (
+    SENTIMENT_LABELS,
+    Split,
+    in_adapter_part,
+    load_insults,
+    load_sentiment,
+    subset,
+)
+from scoring.finetune import FinetuneConfig, finetune_adapter
 from scoring.heads import (
     HEADS_DIR,
     BaseModel,
@@ -58,6 +66,8 @@ class TrainConfig:
     limit: int | None = None  # rows per task (smoke tests)
     progress: bool = True
     embed_cache: Path | None = None
+    #: Fit the encoder adapter first (``scoring.finetune``); None keeps the plain encoder.
+    finetune: FinetuneConfig | None = field(default_factory=FinetuneConfig)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,7 +95,8 @@ def _limit(split: Split, n: int | None) -> Split:
 
 
 def _embed(encoder: Any, texts: list[str], cfg: TrainConfig, tag: str) -> np.ndarray:
-    recipe = f"{getattr(encoder, 'backend', '')}:{getattr(encoder, 'dim', '')}\n"
+    adapter = getattr(encoder, "adapter", None)
+    recipe = f"{_encoder_description(encoder)}:{adapter.digest() if adapter else ''}\n"
     key = hashlib.sha256((recipe + "\n".join(texts)).encode()).hexdigest()[:16]
     cached = cfg.embed_cache / f"{tag}-{key}.npy" if cfg.embed_cache else None
     if cached is not None and cached.is_file():
@@ -195,6 +206,16 @@ def _stack(
     return bases, np.hstack(oof_parts)
 
 
+def _adapter_part(split: Split) -> Split:
+    return subset(split, [in_adapter_part(t) for t in split.train_texts])
+
+
+def _stacker_rows(texts: list[str], adapted: bool) -> np.ndarray:
+    """Rows the stacker may learn from: with an adapter, only those it did not learn from."""
+    keep = np.array([not (adapted and in_adapter_part(t)) for t in texts], dtype=bool)
+    return keep if keep.any() else np.ones(len(texts), dtype=bool)
+
+
 def _fit_stacker(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
@@ -210,9 +231,15 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
 
     cfg = cfg or TrainConfig()
     _seed_all(cfg.seed)
-    encoder = encoder or Encoder(threads=2)
     sent = _limit(load_sentiment(), cfg.limit)
     ins = _limit(load_insults(), cfg.limit)
+    if encoder is None:
+        adapter = None
+        if cfg.finetune is not None:
+            tune = replace(cfg.finetune, seed=cfg.seed, progress=cfg.progress)
+            adapter = finetune_adapter(_adapter_part(sent), _adapter_part(ins), tune)
+        encoder = Encoder(threads=2, adapter=adapter)
+    adapted = getattr(encoder, "adapter", None) is not None
     metrics: dict[str, Any] = {}
 
     # Sentiment ---------------------------------------------------------------------------------
@@ -223,7 +250,8 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
         lambda t, e, y: _fit_emb_mlp(e, y, cfg.mlp_hidden, cfg.seed, "mlp"),
     ]
     bases, oof = _stack(sent_fitters, sent.train_texts, s_emb, s_y, cfg, "sentiment")
-    w, b = _fit_stacker(oof, s_y)
+    keep = _stacker_rows(sent.train_texts, adapted)
+    w, b = _fit_stacker(oof[keep], s_y[keep])
     sentiment = TaskHead("sentiment", list(SENTIMENT_LABELS), bases, w, b, "softmax")
     sv_emb = _embed(encoder, sent.val_texts, cfg, "sent-val")
     sv_pred = sentiment.predict(sent.val_texts, sv_emb).argmax(1)
@@ -245,7 +273,8 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     bases, oof = _stack(tox_fitters, ins.train_texts, t_emb, t_y, cfg, "toxicity")
     extra_names = list(TOX_EXTRAS)
     extras = stack_extras(extra_names, ins.train_texts, sentiment.predict(ins.train_texts, t_emb))
-    w, b = _fit_stacker(np.hstack([oof, *(extras[n] for n in extra_names)]), t_y)
+    keep = _stacker_rows(ins.train_texts, adapted)
+    w, b = _fit_stacker(np.hstack([oof, *(extras[n] for n in extra_names)])[keep], t_y[keep])
     toxicity = TaskHead("toxicity", ["not_insult", "insult"], bases, w, b, "logit", extra_names)
     tv_emb = _embed(encoder, ins.val_texts, cfg, "ins-val")
     tv_extras = stack_extras(extra_names, ins.val_texts, sentiment.predict(ins.val_texts, tv_emb))
@@ -260,15 +289,21 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     meta = {
         "seed": cfg.seed,
         "validation": metrics,
-        "encoder": f"all-MiniLM-L6-v2 ({getattr(encoder, 'backend', 'custom')})",
+        "encoder": _encoder_description(encoder),
         **cfg.meta,
     }
-    return Heads(version, {"sentiment": sentiment, "toxicity": toxicity}, meta), metrics
+    tasks = {"sentiment": sentiment, "toxicity": toxicity}
+    return Heads(version, tasks, meta, adapter=getattr(encoder, "adapter", None)), metrics
+
+
+def _encoder_description(encoder: Any) -> str:
+    adapted = " + adapter" if getattr(encoder, "adapter", None) is not None else ""
+    return f"all-MiniLM-L6-v2, first 4 layers{adapted} ({getattr(encoder, 'backend', '?')})"
 
 
 def _version(cfg: TrainConfig) -> str:
     tag = "" if cfg.limit is None else f"-limit{cfg.limit}"
-    return f"2.0-s{cfg.seed}{tag}"
+    return f"3.0-s{cfg.seed}{tag}"
 
 
 def train_and_save(cfg: TrainConfig | None = None, out_dir: Path = HEADS_DIR) -> dict:

@@ -72,7 +72,7 @@ def score_command(
 
 def train_command(
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the heads (default: the bundled one).")
+        Path | None, typer.Option("--out", help="Folder for adapter + heads (default: the bundled one).")
     ] = None,
     seed: Annotated[
         int | None, typer.Option(help="Random seed (default: the shipped one).")
@@ -81,7 +81,7 @@ def train_command(
         int | None, typer.Option("--limit", min=20, help="Rows per task (quick trial runs).")
     ] = None,
 ) -> None:
-    """Re-train the bundled heads from the public data packages, from scratch."""
+    """Re-train the encoder adapter and the heads from the public data packages, from scratch."""
     from scoring.heads import HEADS_DIR
     from scoring.train import SEED, TrainConfig, train_and_save
 

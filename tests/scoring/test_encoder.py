@@ -46,9 +46,9 @@ def test_encoder__default_runs_the_int8_onnx_build(default_scorer: DefaultScorer
 def test_encoder__onnx_int8_stays_close_to_the_same_layers_in_fp32(
     default_scorer: DefaultScorer,
 ) -> None:
-    reference = Encoder(backend="torch", quantize=False, threads=2)
-    assert reference.backend == "torch-fp32"
     ours = default_scorer.encoder
+    reference = Encoder(backend="torch", quantize=False, threads=2, adapter=ours.adapter)
+    assert reference.backend == "torch-fp32"
     ours.clear_cache()
     a, b = ours.encode(TEXTS), reference.encode(TEXTS)
     assert _cosines(a, b).min() > 0.98
@@ -121,3 +121,22 @@ def test_encoder__a_corrupt_onnx_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a model")
     with pytest.raises(ScoringError, match="cannot load the ONNX encoder"):
         encoder_module.OnnxBackend(bad, threads=1)
+
+
+def test_onnx_build__an_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should go")
+    with pytest.raises(ScoringError, match="set CRITIC2FAN_CACHE_DIR"):
+        onnx_encoder_path(default_model_path(), blocker / "cache")
+
+
+def test_encoder__cache_dir_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scoring.onnx_build import cache_root
+
+    monkeypatch.setenv("CRITIC2FAN_CACHE_DIR", str(tmp_path / "c2f"))
+    assert cache_root() == tmp_path / "c2f"
+    monkeypatch.delenv("CRITIC2FAN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "critic2fan"

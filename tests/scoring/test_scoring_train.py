@@ -38,5 +38,9 @@ def test_train__small_subset_gives_loadable_reproducible_heads(
     p2 = again.tasks["sentiment"].predict(texts, emb)
     assert np.allclose(p1, p2, atol=1e-3)
     assert np.allclose(p1.sum(axis=1), 1.0, atol=1e-4)
-    sizes = sum(p.stat().st_size for p in tmp_path.iterdir())
-    assert sizes < 400_000
+    assert loaded.adapter is not None  # the encoder's adapter travels with its heads
+    assert loaded.adapter.digest() == default_scorer.encoder.adapter.digest()  # type: ignore[union-attr]
+    heads_size = sum(p.stat().st_size for p in tmp_path.glob("minilm-heads.*"))
+    adapter_size = sum(p.stat().st_size for p in tmp_path.glob("minilm-adapter.*"))
+    assert heads_size < 400_000
+    assert adapter_size < 500_000
