@@ -72,7 +72,7 @@ def score_command(
 
 def train_command(
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for adapter + heads (default: the bundled one).")
+        Path | None, typer.Option("--out", help="Folder for adapter + heads (default: bundled).")
     ] = None,
     seed: Annotated[
         int | None, typer.Option(help="Random seed (default: the shipped one).")
