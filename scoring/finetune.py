@@ -37,7 +37,7 @@ class FinetuneConfig:
     batch_size: int = 16
     sentiment_per_epoch: int = 8000
     #: Passes over the insult rows per epoch (there are far fewer of them than tweets).
-    insult_repeats: int = 1
+    insult_repeats: int = 2
     temperature: float = 10.0
     progress: bool = True
 
@@ -142,7 +142,14 @@ def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig) -> Adapter:
             scheduler.step()
             bar.update()
     bar.close()
-    return _extract(model, scale=2.0, rank=cfg.rank, meta={"seed": cfg.seed, "epochs": cfg.epochs})
+    meta = {
+        "seed": cfg.seed,
+        "epochs": cfg.epochs,
+        "insult_repeats": cfg.insult_repeats,
+        "sentiment_per_epoch": cfg.sentiment_per_epoch,
+        "learning_rate": cfg.learning_rate,
+    }
+    return _extract(model, scale=2.0, rank=cfg.rank, meta=meta)
 
 
 def _extract(model: object, *, scale: float, rank: int, meta: dict) -> Adapter:
