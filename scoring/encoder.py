@@ -96,10 +96,10 @@ class _Backend(Protocol):
 class Encoder:
     """Mean-pooled, L2-normalised MiniLM embeddings with an in-run text cache.
 
-    Only the checkpoint's first ``ENCODER_LAYERS`` (4 of 6) layers run. The heads are trained
-    on their output, and on our validation splits layer 4's mean reads our tasks as well as
-    the full network's (sentiment MLP macro-F1 0.764 against 0.761; insults ROC AUC 0.918
-    against 0.903) at two thirds of the cost.
+    Only the checkpoint's first four layers run (``scoring.onnx_build.ENCODER_LAYERS``): on
+    our validation splits layer 4's mean reads our tasks as well as the full network's
+    (sentiment MLP macro-F1 0.764 against 0.761; insults ROC AUC 0.918 against 0.903) at two
+    thirds of the cost. The heads' ``adapter`` (``scoring.adapter``) is merged into them.
     """
 
     dim = 384
@@ -124,7 +124,6 @@ class Encoder:
         self.adapter = adapter
         self._backend = _make_backend(path, backend, quantize, self.threads, cache_dir, adapter)
         self.backend = self._backend.name
-        self.quantized = quantize
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
