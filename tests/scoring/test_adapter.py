@@ -86,3 +86,19 @@ def test_finetune__a_tiny_run_is_reproducible_and_covers_every_target() -> None:
     a, b = first.layers["encoder.layer.3.output.dense"]
     assert a.shape == (2, 1536) and b.shape == (384, 2)
     assert np.abs(b).max() > 0  # B starts at zero: training moved it
+
+
+def test_training_rows__adapter_and_stackers_never_share_a_row() -> None:
+    from scoring.data import in_adapter_part, subset
+    from scoring.train import _stacker_rows
+
+    texts = [f"mention number {i}" for i in range(2000)]
+    part = [in_adapter_part(t) for t in texts]
+    assert 0.55 < sum(part) / len(texts) < 0.65  # about 60% go to the adapter
+    assert part == [in_adapter_part(t) for t in texts]  # a stable hash, not a random draw
+    keep = _stacker_rows(texts, adapted=True)
+    assert not np.any(keep & np.array(part))
+    assert _stacker_rows(texts, adapted=False).all()  # no adapter: the stacker sees every row
+    split = Split(texts, [0] * len(texts), ["v"], [1])
+    adapter_rows = subset(split, part)
+    assert len(adapter_rows.train_texts) == sum(part) and adapter_rows.val_texts == ["v"]
