@@ -107,6 +107,11 @@ class ModelSettings(_Section):
     threads: int = Field(0, ge=0, description="Compute threads; 0 means one per core.")
     batch_size: int = Field(64, ge=1)
     max_wait_ms: int = Field(50, ge=0, description="Longest a mention waits for its batch.")
+    cache_dir: Path | None = Field(
+        None,
+        description="Where the int8 encoder built from the bundled weights is kept; default "
+        "$CRITIC2FAN_CACHE_DIR, else ~/.cache/critic2fan.",
+    )
 
 
 class SmtpSettings(_Section):

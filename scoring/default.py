@@ -43,6 +43,7 @@ class DefaultScorer:
         threads: int = 0,
         quantize: bool = True,
         backend: Backend = "auto",
+        cache_dir: Path | None = None,
     ) -> None:
         self.heads = heads or load_heads(heads_dir)
         if "sentiment" not in self.heads.tasks or "toxicity" not in self.heads.tasks:
@@ -50,7 +51,11 @@ class DefaultScorer:
         self.model_version = self.heads.version
         _single_threaded_blas()
         self.encoder = encoder or Encoder(
-            threads=threads, quantize=quantize, backend=backend, adapter=self.heads.adapter
+            threads=threads,
+            quantize=quantize,
+            backend=backend,
+            adapter=self.heads.adapter,
+            cache_dir=cache_dir,
         )
         self.gate = LanguageGate({"en"})
         self._results: OrderedDict[str, tuple[np.ndarray, float]] = OrderedDict()

@@ -99,7 +99,7 @@ def load_scorer(model_settings: ModelSettings) -> Scorer:
     if "default" in (sent_id, tox_id):
         from scoring.default import DefaultScorer
 
-        default = DefaultScorer(threads=threads)
+        default = DefaultScorer(threads=threads, cache_dir=model_settings.cache_dir)
         if sent_id == tox_id == "default":
             return default
     from scoring.hub import HubClassifier

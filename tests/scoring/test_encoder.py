@@ -9,6 +9,7 @@ import pytest
 
 import scoring.encoder as encoder_module
 from critic2fan.errors import ScoringError
+from scoring.base import TextInput
 from scoring.default import DefaultScorer
 from scoring.encoder import Encoder, default_model_path
 from scoring.onnx_build import onnx_encoder_path, weights_fingerprint
@@ -140,3 +141,22 @@ def test_encoder__cache_dir_comes_from_the_environment(
     monkeypatch.delenv("CRITIC2FAN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_root() == tmp_path / "xdg" / "critic2fan"
+
+
+def test_load_scorer__builds_the_encoder_in_the_configured_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from critic2fan.settings import ModelSettings
+    from scoring.factory import load_scorer
+
+    asked: list[Path | None] = []
+    real = encoder_module.onnx_encoder_path
+
+    def spy(model: Path, cache_dir: Path | None = None, adapter: object = None) -> Path:
+        asked.append(cache_dir)
+        return real(model, None, adapter)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(encoder_module, "onnx_encoder_path", spy)
+    scorer = load_scorer(ModelSettings(threads=1, cache_dir=tmp_path / "models"))
+    assert asked == [tmp_path / "models"]
+    assert scorer.score([TextInput("ok")])[0].model_name == "minilm-stack"
