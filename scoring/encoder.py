@@ -270,9 +270,7 @@ class TorchBackend:
         self, model_path: Path, *, quantize: bool, threads: int, adapter: Adapter | None = None
     ) -> None:
         import torch
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # our own bars say what is happening
         self._torch = torch
         torch.set_num_threads(threads)
         model = load_encoder_model(model_path, adapter)

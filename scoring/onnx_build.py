@@ -84,7 +84,9 @@ def load_encoder_model(model_path: Path, adapter: Adapter | None = None, **kwarg
     """The checkpoint as the scorer runs it: its first ``ENCODER_LAYERS`` layers, the adapter
     merged in, in eval mode (PyTorch)."""
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # our own messages and bars say what is happening
     try:
         model = AutoModel.from_pretrained(str(model_path), local_files_only=True, **kwargs)
     except (OSError, ValueError) as exc:
