@@ -30,7 +30,7 @@ import numpy as np
 
 from critic2fan.errors import ScoringError
 from scoring.adapter import Adapter
-from scoring.onnx_build import load_encoder_model, onnx_encoder_path
+from scoring.onnx_build import load_encoder_model, masked_mean, onnx_encoder_path, pad_batch
 
 log = logging.getLogger(__name__)
 
@@ -292,15 +292,7 @@ class TorchBackend:
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
-                width = max(len(ids[i]) for i in chunk)
-                input_ids = torch.zeros((len(chunk), width), dtype=torch.long)
-                mask = torch.zeros((len(chunk), width), dtype=torch.long)
-                for row, i in enumerate(chunk):
-                    n = len(ids[i])
-                    input_ids[row, :n] = torch.tensor(ids[i], dtype=torch.long)
-                    mask[row, :n] = 1
+                input_ids, mask = pad_batch(ids, chunk)
                 hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-                weights = mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-                result[chunk] = pooled.numpy()
+                result[chunk] = masked_mean(hidden, mask).numpy()
         return result

@@ -67,7 +67,7 @@ def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig) -> Adapter:
     from transformers import AutoModel
 
     from scoring.encoder import default_model_path, fit_threads, load_tokenizer
-    from scoring.onnx_build import truncate_layers
+    from scoring.onnx_build import masked_mean, pad_batch, truncate_layers
 
     rng = random.Random(cfg.seed)
     torch.manual_seed(cfg.seed)
@@ -119,15 +119,9 @@ def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig) -> Adapter:
     for steps in plans:
         for task, rows in steps:
             ids, labels = (ins_ids, ins_y) if task == "insult" else (sent_ids, sent_y)
-            width = max(len(ids[i]) for i in rows)
-            input_ids = torch.zeros((len(rows), width), dtype=torch.long)
-            mask = torch.zeros_like(input_ids)
-            for r, i in enumerate(rows):
-                input_ids[r, : len(ids[i])] = torch.tensor(ids[i])
-                mask[r, : len(ids[i])] = 1
+            input_ids, mask = pad_batch(ids, rows)
             hidden = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-            weights = mask.unsqueeze(-1).float()
-            pooled = torch.nn.functional.normalize((hidden * weights).sum(1) / weights.sum(1))
+            pooled = torch.nn.functional.normalize(masked_mean(hidden, mask))
             logits = heads[task](pooled * cfg.temperature)
             target = torch.tensor([labels[i] for i in rows])
             if task == "insult":

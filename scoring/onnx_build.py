@@ -113,9 +113,7 @@ def export_fp32(model_path: Path, out: Path, adapter: Adapter | None = None) -> 
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask)
-            weights = attention_mask.unsqueeze(-1).to(hidden.last_hidden_state.dtype)
-            summed = (hidden.last_hidden_state * weights).sum(1)
-            return summed / weights.sum(1).clamp(min=1e-9)
+            return masked_mean(hidden.last_hidden_state, attention_mask)
 
     ids = torch.tensor([[101, 7592, 2088, 102]], dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
@@ -134,6 +132,26 @@ def export_fp32(model_path: Path, out: Path, adapter: Adapter | None = None) -> 
             )
         except Exception as exc:  # the exporter raises many kinds; all mean "cannot build"
             raise ScoringError(f"exporting the encoder to ONNX failed: {exc}") from exc
+
+
+def pad_batch(ids: list[list[int]], rows: list[int]) -> tuple[Any, Any]:
+    """Token ids ``ids[i]`` for ``i`` in ``rows`` as a zero-padded tensor, with its mask."""
+    import torch
+
+    width = max(len(ids[i]) for i in rows)
+    input_ids = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros_like(input_ids)
+    for r, i in enumerate(rows):
+        input_ids[r, : len(ids[i])] = torch.tensor(ids[i], dtype=torch.long)
+        mask[r, : len(ids[i])] = 1
+    return input_ids, mask
+
+
+def masked_mean(hidden: Any, mask: Any) -> Any:
+    """The mean of each row's hidden states over its real tokens (the sentence embedding,
+    before normalisation): what the ONNX graph, the PyTorch backend and training all use."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
 
 def truncate_layers(model: Any, layers: int = ENCODER_LAYERS) -> Any:
