@@ -133,7 +133,9 @@ class DefaultScorer:
 
 def _single_threaded_blas() -> None:
     """One BLAS thread for the heads: their small matrix products gain nothing from more, and
-    idle BLAS threads spin on the cores the encoder's workers need (1.75 -> 1.50 ms a text)."""
+    idle BLAS threads spin on the cores the encoder's workers need (1.75 -> 1.50 ms a text).
+    Only numpy's and scipy's BLAS is limited: PyTorch (a hub model beside the bundled heads)
+    keeps its own thread pool and its thread count."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")

@@ -9,15 +9,20 @@ quantize its matrix products to int8 with one scale per output channel
 processes only load the file, so they never import PyTorch.
 
 Several workers may start at once: each writes to its own temporary name and renames it into
-place, so a reader never sees half a file.
+place, so a reader never sees half a file. Each use refreshes a file's modification time; after
+a build, files unused for ``STALE_AFTER_DAYS`` (older recipes, other adapters) and build
+folders left by a crash are removed, so upgrades do not fill the cache folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,10 @@ RECIPE = "minilm-l4-onnx-int8-perchannel-meanpool-v3"
 #: How many of the checkpoint's six layers the scorer runs (see ``scoring.encoder``).
 ENCODER_LAYERS = 4
 OPSET = 17
+#: A cached encoder nobody used for this long is removed after the next build.
+STALE_AFTER_DAYS = 30
+#: A build folder this old belongs to a build that crashed.
+STALE_BUILD_HOURS = 6
 
 
 def cache_root() -> Path:
@@ -62,6 +71,7 @@ def onnx_encoder_path(
     name = weights_fingerprint(model_path) + (f"-{adapter.digest()}" if adapter else "")
     target = (cache_dir or cache_root()) / "onnx" / f"{name}.onnx"
     if target.is_file():
+        _mark_used(target)
         return target
     log.info("building the int8 ONNX encoder once, into %s", target)
     try:
@@ -77,7 +87,46 @@ def onnx_encoder_path(
             f"cannot write the ONNX encoder into {target.parent} ({exc.strerror or exc}); "
             "set CRITIC2FAN_CACHE_DIR to a writable folder"
         ) from exc
+    for stale in prune_cache(target.parent, keep=target):
+        log.info("removed the unused cached encoder %s", stale)
     return target
+
+
+def _mark_used(path: Path) -> None:
+    """Refresh the modification time that ``prune_cache`` reads (best effort: read-only
+    caches, such as a baked image, just never look used)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune_cache(
+    folder: Path,
+    *,
+    keep: Path,
+    now: float | None = None,
+    max_age_days: float = STALE_AFTER_DAYS,
+) -> list[Path]:
+    """Remove the cached encoders in ``folder`` unused for ``max_age_days`` (never ``keep``)
+    and crashed builds' folders; returns what was removed. Errors are logged, never raised."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            age = now - entry.stat().st_mtime
+            if entry.is_dir() and entry.name.startswith(".build-"):
+                if age > STALE_BUILD_HOURS * 3600:
+                    shutil.rmtree(entry)
+                    removed.append(entry)
+            elif entry.suffix == ".onnx" and entry != keep and age > max_age_days * 86400:
+                entry.unlink()
+                removed.append(entry)
+        except OSError as exc:
+            log.warning("could not clean %s from the encoder cache: %s", entry, exc)
+    return removed
 
 
 def load_encoder_model(model_path: Path, adapter: Adapter | None = None, **kwargs: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ from critic2fan.errors import ScoringError
 from scoring.base import TextInput
 from scoring.default import DefaultScorer
 from scoring.encoder import Encoder, default_model_path
-from scoring.onnx_build import onnx_encoder_path, weights_fingerprint
+from scoring.onnx_build import onnx_encoder_path, prune_cache, weights_fingerprint
 
 TEXTS = [
     "@brightloop my internet has been down for three days, fix it",
@@ -94,13 +96,43 @@ def test_encoder__odd_texts_embed_without_error(default_scorer: DefaultScorer) -
 @pytest.mark.slow
 def test_onnx_build__builds_once_into_the_cache_and_reuses_it(tmp_path: Path) -> None:
     model = default_model_path()
+    folder = tmp_path / "onnx"
+    folder.mkdir()
+    month_ago = time.time() - 31 * 86400
+    stale, recent = folder / "0123456789abcdef.onnx", folder / "fedcba9876543210.onnx"
+    crashed = folder / ".build-crashed"
+    for path in (stale, recent):
+        path.write_bytes(b"an older build")
+    crashed.mkdir()
+    (crashed / "fp32.onnx").write_bytes(b"half a file")
+    os.utime(stale, (month_ago, month_ago))
+    os.utime(crashed, (month_ago, month_ago))
+
     first = onnx_encoder_path(model, tmp_path)
     assert first.is_file() and first.stat().st_size > 10_000_000
     assert first.name == f"{weights_fingerprint(model)}.onnx"
-    stamp = first.stat().st_mtime_ns
+    assert not stale.exists() and not crashed.exists()  # pruned after the build
+    assert recent.exists()  # used within the month: kept
+    assert not [p for p in folder.iterdir() if p.name.startswith(".build-")]
+
+    os.utime(first, (month_ago, month_ago))
+    inode = first.stat().st_ino
     again = onnx_encoder_path(model, tmp_path)
-    assert again == first and again.stat().st_mtime_ns == stamp
-    assert not [p for p in first.parent.iterdir() if p.name.startswith(".build-")]
+    assert again == first and again.stat().st_ino == inode  # reused, not rebuilt
+    assert again.stat().st_mtime > month_ago + 86400  # and marked as used
+
+
+def test_onnx_build__pruning_keeps_the_current_build_and_skips_what_it_cannot_read(
+    tmp_path: Path,
+) -> None:
+    current, other = tmp_path / "current.onnx", tmp_path / "other.onnx"
+    for path in (current, other):
+        path.write_bytes(b"x")
+    (tmp_path / "notes.txt").write_text("not ours")
+    later = time.time() + 365 * 86400
+    assert prune_cache(tmp_path, keep=current, now=later) == [other]
+    assert current.exists() and (tmp_path / "notes.txt").exists()
+    assert prune_cache(tmp_path / "missing", keep=current) == []
 
 
 def test_encoder__auto_falls_back_to_torch_when_onnx_cannot_be_built(
@@ -160,3 +192,20 @@ def test_load_scorer__builds_the_encoder_in_the_configured_cache(
     scorer = load_scorer(ModelSettings(threads=1, cache_dir=tmp_path / "models"))
     assert asked == [tmp_path / "models"]
     assert scorer.score([TextInput("ok")])[0].model_name == "minilm-stack"
+
+
+def test_default_scorer__limits_numpys_blas_threads_but_not_torchs() -> None:
+    import torch
+    from threadpoolctl import threadpool_info
+
+    from scoring.default import _single_threaded_blas
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        _single_threaded_blas()
+        blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+        assert blas and all(pool["num_threads"] == 1 for pool in blas)
+        assert torch.get_num_threads() == 2  # a hub model's matrix products keep their threads
+    finally:
+        torch.set_num_threads(before)
