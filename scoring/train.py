@@ -223,6 +223,25 @@ def _fit_stacker(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
 
 
+def _stacker_cv(x: np.ndarray, y: np.ndarray, seed: int, folds: int) -> np.ndarray:
+    """Cross-validated stacker scores on the stacker's rows: a second honest estimate beside
+    the validation split. Every score comes from a stacker, base models and an embedding that
+    never saw that row (its base inputs are out-of-fold, and the adapter skipped it)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    counts = np.bincount(y)
+    folds = min(folds, int(counts[counts > 0].min()))
+    scores = np.zeros((len(y), len(counts) if len(counts) > 2 else 1), dtype=np.float64)
+    if folds < 2:
+        return scores
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(x[tr], y[tr])
+        raw = model.decision_function(x[te])
+        scores[te] = raw.reshape(len(te), -1)
+    return scores
+
+
 def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple[Heads, dict]:
     """Train both task heads; returns them and the validation metrics on our own split."""
     from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
@@ -252,6 +271,7 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     bases, oof = _stack(sent_fitters, sent.train_texts, s_emb, s_y, cfg, "sentiment")
     keep = _stacker_rows(sent.train_texts, adapted)
     w, b = _fit_stacker(oof[keep], s_y[keep])
+    s_cv = _stacker_cv(oof[keep], s_y[keep], cfg.seed, cfg.folds).argmax(1)
     sentiment = TaskHead("sentiment", list(SENTIMENT_LABELS), bases, w, b, "softmax")
     sv_emb = _embed(encoder, sent.val_texts, cfg, "sent-val")
     sv_pred = sentiment.predict(sent.val_texts, sv_emb).argmax(1)
@@ -260,6 +280,8 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
         "train_rows": len(sent.train_texts),
         "macro_f1": float(f1_score(sent.val_labels, sv_pred, average="macro")),
         "accuracy": float(accuracy_score(sent.val_labels, sv_pred)),
+        "cv_rows": int(keep.sum()),
+        "cv_macro_f1": float(f1_score(s_y[keep], s_cv, average="macro")),
     }
 
     # Toxicity ----------------------------------------------------------------------------------
@@ -274,7 +296,9 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     extra_names = list(TOX_EXTRAS)
     extras = stack_extras(extra_names, ins.train_texts, sentiment.predict(ins.train_texts, t_emb))
     keep = _stacker_rows(ins.train_texts, adapted)
-    w, b = _fit_stacker(np.hstack([oof, *(extras[n] for n in extra_names)])[keep], t_y[keep])
+    t_x = np.hstack([oof, *(extras[n] for n in extra_names)])[keep]
+    w, b = _fit_stacker(t_x, t_y[keep])
+    t_cv = _stacker_cv(t_x, t_y[keep], cfg.seed, cfg.folds)[:, 0]
     toxicity = TaskHead("toxicity", ["not_insult", "insult"], bases, w, b, "logit", extra_names)
     tv_emb = _embed(encoder, ins.val_texts, cfg, "ins-val")
     tv_extras = stack_extras(extra_names, ins.val_texts, sentiment.predict(ins.val_texts, tv_emb))
@@ -284,6 +308,8 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
         "train_rows": len(ins.train_texts),
         "roc_auc": float(roc_auc_score(ins.val_labels, tv_p)),
         "accuracy": float(accuracy_score(ins.val_labels, tv_p >= 0.5)),
+        "cv_rows": int(keep.sum()),
+        "cv_roc_auc": _roc_auc(t_y[keep], t_cv),
     }
     version = _version(cfg)
     meta = {
@@ -294,6 +320,13 @@ def train_heads(cfg: TrainConfig | None = None, *, encoder: Any = None) -> tuple
     }
     tasks = {"sentiment": sentiment, "toxicity": toxicity}
     return Heads(version, tasks, meta, adapter=getattr(encoder, "adapter", None)), metrics
+
+
+def _roc_auc(y: np.ndarray, scores: np.ndarray) -> float | None:
+    """ROC AUC, or None when only one class is present (tiny smoke-test runs)."""
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, scores)) if len(np.unique(y)) == 2 else None
 
 
 def _encoder_description(encoder: Any) -> str:

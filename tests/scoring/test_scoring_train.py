@@ -9,7 +9,7 @@ import pytest
 
 from scoring.default import DefaultScorer
 from scoring.heads import load_heads, save_heads
-from scoring.train import TrainConfig, train_heads
+from scoring.train import TrainConfig, _stacker_cv, train_heads
 
 
 @pytest.mark.slow
@@ -32,6 +32,9 @@ def test_train__small_subset_gives_loadable_reproducible_heads(
     assert loaded.version == heads.version
     assert 0.0 <= metrics["sentiment"]["macro_f1"] <= 1.0
     assert 0.0 <= metrics["toxicity"]["roc_auc"] <= 1.0
+    for task, key in (("sentiment", "cv_macro_f1"), ("toxicity", "cv_roc_auc")):
+        assert 0 < metrics[task]["cv_rows"] < metrics[task]["train_rows"]  # adapter rows left out
+        assert 0.0 <= metrics[task][key] <= 1.0
     texts = ["@brightloop this is awful", "thanks, great help"]
     emb = default_scorer.encoder.encode(texts)
     p1 = loaded.tasks["sentiment"].predict(texts, emb)
@@ -44,3 +47,20 @@ def test_train__small_subset_gives_loadable_reproducible_heads(
     adapter_size = sum(p.stat().st_size for p in tmp_path.glob("minilm-adapter.*"))
     assert heads_size < 400_000
     assert adapter_size < 500_000
+
+
+def test_stacker_cv__scores_each_row_with_a_stacker_that_never_saw_it() -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(7)
+    noise, labels = rng.normal(size=(120, 40)), rng.integers(0, 2, size=120)
+    in_sample = LogisticRegression(max_iter=2000).fit(noise, labels).decision_function(noise)
+    held_out = _stacker_cv(noise, labels, seed=1, folds=5)[:, 0]
+    assert roc_auc_score(labels, in_sample) > 0.75  # fitting its own rows looks good
+    assert roc_auc_score(labels, held_out) < 0.7  # held out, noise reads as noise
+
+    signal = labels[:, None] + 0.3 * rng.normal(size=(120, 2))
+    assert roc_auc_score(labels, _stacker_cv(signal, labels, seed=1, folds=5)[:, 0]) > 0.95
+    three = rng.integers(0, 3, size=90)
+    assert _stacker_cv(rng.normal(size=(90, 3)), three, seed=1, folds=3).shape == (90, 3)
