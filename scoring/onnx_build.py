@@ -33,7 +33,7 @@ from scoring.adapter import Adapter, merge_adapter
 log = logging.getLogger(__name__)
 
 #: Bump when the export or quantization recipe changes: old cached files are then ignored.
-RECIPE = "minilm-l4-onnx-int8-perchannel-meanpool-v3"
+RECIPE = "minilm-l4-onnx-int8-perchannel-meanpool-v4"
 #: How many of the checkpoint's six layers the scorer runs (see ``scoring.encoder``).
 ENCODER_LAYERS = 4
 OPSET = 17
