@@ -85,6 +85,8 @@ def configure_logging(verbose: bool) -> None:
     )
     for noisy in ("urllib3", "httpx", "httpcore", "filelock", "matplotlib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The one-off encoder build takes seconds of silence otherwise: say what is happening.
+    logging.getLogger("scoring.onnx_build").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def _register_all() -> None:

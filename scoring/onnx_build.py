@@ -73,7 +73,7 @@ def onnx_encoder_path(
     if target.is_file():
         _mark_used(target)
         return target
-    log.info("building the int8 ONNX encoder once, into %s", target)
+    log.info("building the scoring encoder for this machine (once, about 10 s): %s", target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:

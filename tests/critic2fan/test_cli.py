@@ -158,3 +158,18 @@ def test_db_upgrade__twice_is_harmless(db_url: str) -> None:
 
     head = head_revision()
     assert second.code == 0 and f"{head} -> {head}" in second.out
+
+
+def test_logging__the_one_off_encoder_build_is_announced_without_verbose(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    from critic2fan.cli import configure_logging
+
+    configure_logging(False)
+    logging.getLogger("scoring.onnx_build").info("building the scoring encoder")
+    logging.getLogger("scoring.default").info("a routine detail")
+    err = capsys.readouterr().err
+    assert "building the scoring encoder" in err
+    assert "a routine detail" not in err  # everything else stays at warnings
