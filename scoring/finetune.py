@@ -13,11 +13,11 @@ import logging
 import random
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from scoring.adapter import Adapter, to_float16
+from scoring.adapter import Adapter, average_adapters, to_float16
 from scoring.data import Split
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,10 @@ class FinetuneConfig:
     #: Passes over the insult rows per epoch (there are far fewer of them than tweets).
     insult_repeats: int = 2
     temperature: float = 10.0
+    #: Adapters fitted with seeds ``seed, seed + 1, ...`` and averaged (``average_adapters``).
+    #: One adapter's validation figures swing with its seed (insult ROC AUC 0.915-0.928);
+    #: their average is steadier and reads sentiment better than any of them.
+    members: int = 3
     progress: bool = True
 
 
@@ -53,14 +57,24 @@ def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterato
 def finetune_adapter(
     sentiment: Split, insults: Split, cfg: FinetuneConfig | None = None
 ) -> Adapter:
-    """Train LoRA adapters plus two throw-away linear heads; return the adapters."""
+    """Train ``cfg.members`` LoRA adapters (each with two throw-away linear heads), one seed
+    apart, and return their average."""
     cfg = cfg or FinetuneConfig()
+    if cfg.members < 1:
+        raise ValueError(f"members must be >= 1, got {cfg.members}")
+    fitted = []
     with warnings.catch_warnings():  # peft calls transformers APIs that announce renames
         warnings.filterwarnings("ignore", category=FutureWarning)
-        return _finetune(sentiment, insults, cfg)
+        for i in range(cfg.members):
+            member = replace(cfg, seed=cfg.seed + i)
+            fitted.append(_finetune(sentiment, insults, member, f"{i + 1}/{cfg.members}"))
+    if len(fitted) == 1:
+        return fitted[0]
+    meta = {**fitted[0].meta, "seeds": [a.meta["seed"] for a in fitted], "members": len(fitted)}
+    return to_float16(average_adapters(fitted, meta))
 
 
-def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig) -> Adapter:
+def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig, tag: str) -> Adapter:
     import torch
     from peft import LoraConfig, get_peft_model
     from tqdm import tqdm
@@ -115,7 +129,7 @@ def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig) -> Adapter:
         optimiser, max_lr=cfg.learning_rate, total_steps=max(1, total), pct_start=0.1
     )
     model.train()
-    bar = tqdm(total=total, desc="adapt encoder", disable=not cfg.progress)
+    bar = tqdm(total=total, desc=f"adapt encoder {tag}", disable=not cfg.progress)
     for steps in plans:
         for task, rows in steps:
             ids, labels = (ins_ids, ins_y) if task == "insult" else (sent_ids, sent_y)

@@ -336,7 +336,7 @@ def _encoder_description(encoder: Any) -> str:
 
 def _version(cfg: TrainConfig) -> str:
     tag = "" if cfg.limit is None else f"-limit{cfg.limit}"
-    return f"3.0-s{cfg.seed}{tag}"
+    return f"3.1-s{cfg.seed}{tag}"
 
 
 def train_and_save(cfg: TrainConfig | None = None, out_dir: Path = HEADS_DIR) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +85,28 @@ def test_finetune__a_tiny_run_is_reproducible_and_covers_every_target() -> None:
     assert first.digest() == second.digest()
     assert len(first.layers) == 4 * len(TARGETS)
     a, b = first.layers["encoder.layer.3.output.dense"]
-    assert a.shape == (2, 1536) and b.shape == (384, 2)
+    assert first.rank == 6 and first.meta["seeds"] == [cfg.seed, cfg.seed + 1, cfg.seed + 2]
+    assert a.shape == (6, 1536) and b.shape == (384, 6)  # three rank-2 members, averaged
     assert np.abs(b).max() > 0  # B starts at zero: training moved it
+    single = finetune_adapter(sentiment, split, replace(cfg, members=1))
+    assert single.rank == 2 and single.layers[next(iter(single.layers))][0].shape[0] == 2
+
+
+def test_average_adapters__the_merged_update_is_the_mean_of_the_members() -> None:
+    from scoring.adapter import average_adapters
+
+    members = [_toy_adapter(seed) for seed in (1, 2, 3)]
+    soup = average_adapters(members)
+    assert soup.rank == sum(m.rank for m in members)
+    for name in soup.layers:
+        a, b = soup.layers[name]
+        want = np.mean([mb @ ma for ma, mb in (m.layers[name] for m in members)], axis=0)
+        assert np.allclose(b @ a, want, atol=1e-5)
+    other_scale = replace(members[0], scale=members[0].scale * 2)
+    with pytest.raises(ScoringError, match="same layers and scale"):
+        average_adapters([members[0], other_scale])
+    with pytest.raises(ScoringError, match="at least one"):
+        average_adapters([])
 
 
 def test_training_rows__adapter_and_stackers_never_share_a_row() -> None:

@@ -46,7 +46,7 @@ def test_train__small_subset_gives_loadable_reproducible_heads(
     heads_size = sum(p.stat().st_size for p in tmp_path.glob("minilm-heads.*"))
     adapter_size = sum(p.stat().st_size for p in tmp_path.glob("minilm-adapter.*"))
     assert heads_size < 400_000
-    assert adapter_size < 500_000
+    assert adapter_size < 1_500_000  # three rank-8 adapters, averaged
 
 
 def test_stacker_cv__scores_each_row_with_a_stacker_that_never_saw_it() -> None:
