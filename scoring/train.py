@@ -38,6 +38,7 @@ from scoring.heads import (
     save_heads,
     stack_extras,
 )
+from scoring.onnx_build import ENCODER_LAYERS
 
 log = logging.getLogger(__name__)
 
@@ -216,10 +217,15 @@ def _stacker_rows(texts: list[str], adapted: bool) -> np.ndarray:
     return keep if keep.any() else np.ones(len(texts), dtype=bool)
 
 
-def _fit_stacker(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _stacker_model() -> Any:
+    """The stacker's estimator (one definition for the shipped fit and its cross-validation)."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    return LogisticRegression(C=1.0, max_iter=2000)
+
+
+def _fit_stacker(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    model = _stacker_model().fit(x, y)
     return model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
 
 
@@ -227,7 +233,6 @@ def _stacker_cv(x: np.ndarray, y: np.ndarray, seed: int, folds: int) -> np.ndarr
     """Cross-validated stacker scores on the stacker's rows: a second honest estimate beside
     the validation split. Every score comes from a stacker, base models and an embedding that
     never saw that row (its base inputs are out-of-fold, and the adapter skipped it)."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
     counts = np.bincount(y)
@@ -236,8 +241,7 @@ def _stacker_cv(x: np.ndarray, y: np.ndarray, seed: int, folds: int) -> np.ndarr
     if folds < 2:
         return scores
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(x[tr], y[tr])
-        raw = model.decision_function(x[te])
+        raw = _stacker_model().fit(x[tr], y[tr]).decision_function(x[te])
         scores[te] = raw.reshape(len(te), -1)
     return scores
 
@@ -331,7 +335,8 @@ def _roc_auc(y: np.ndarray, scores: np.ndarray) -> float | None:
 
 def _encoder_description(encoder: Any) -> str:
     adapted = " + adapter" if getattr(encoder, "adapter", None) is not None else ""
-    return f"all-MiniLM-L6-v2, first 4 layers{adapted} ({getattr(encoder, 'backend', '?')})"
+    layers = f"first {ENCODER_LAYERS} layers"
+    return f"all-MiniLM-L6-v2, {layers}{adapted} ({getattr(encoder, 'backend', '?')})"
 
 
 def _version(cfg: TrainConfig) -> str:
