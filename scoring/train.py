@@ -335,8 +335,8 @@ def _roc_auc(y: np.ndarray, scores: np.ndarray) -> float | None:
 
 def _encoder_description(encoder: Any) -> str:
     adapted = " + adapter" if getattr(encoder, "adapter", None) is not None else ""
-    layers = f"first {ENCODER_LAYERS} layers"
-    return f"all-MiniLM-L6-v2, {layers}{adapted} ({getattr(encoder, 'backend', '?')})"
+    backend = getattr(encoder, "backend", "?")
+    return f"all-MiniLM-L6-v2, first {ENCODER_LAYERS} layers{adapted} ({backend})"
 
 
 def _version(cfg: TrainConfig) -> str:
