@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
+from core.stages import OPEN_STAGES  # noqa: E402
+from core.stages import STAGES as ALL_STAGES  # noqa: E402
 from dashboard.queries import (  # noqa: E402
     QueueFilters,
     count_open,
@@ -50,7 +52,7 @@ BATCH = 50_000
 SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
 SOURCES = ("x", "reddit", "bluesky", "mastodon")
 TOPICS = ("billing", "outage", "support", "pricing", "general")
-STAGES = ("acknowledge", "empathize", "goodwill")
+STAGES = tuple(stage for stage in ALL_STAGES if stage in OPEN_STAGES)
 WORDS = ("app", "broke", "again", "sync", "billing", "refund", "support", "slow", "login")
 
 

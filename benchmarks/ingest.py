@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from listener.records import AuthorRecord, MentionRecord  # noqa: E402
+from core.records import AuthorRecord, MentionRecord  # noqa: E402
 from store.engine import make_engine, session_scope  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 from store.models import Author, Mention  # noqa: E402

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
-from listener.records import AuthorRecord, MentionRecord  # noqa: E402
+from core.records import AuthorRecord, MentionRecord  # noqa: E402
 from store.engine import make_engine  # noqa: E402
 from store.models import Author, Mention, Score  # noqa: E402
 from store.writer import write_batch  # noqa: E402

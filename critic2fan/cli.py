@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
+from core.errors import Critic2fanError
 from critic2fan.context import AppContext
-from critic2fan.errors import Critic2fanError
 
 COMMAND_MODULES = (
     "critic2fan.commands.core",

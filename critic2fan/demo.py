@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from listener.records import MentionRecord, utcnow
+from core.clock import utcnow
+from core.records import MentionRecord
 from store.models import Author, Case, Mention, Score
 from store.writer import load_cursor, save_cursor
 

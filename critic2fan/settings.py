@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from critic2fan.errors import ConfigError
+from core.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("critic2fan.toml")
 

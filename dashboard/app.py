@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from critic2fan.errors import Critic2fanError
+from core.errors import Critic2fanError
 from dashboard.auth import DEMO_USER, Permission, StaffUser, authenticate, can
 from dashboard.views.common import SESSION_USER, demo_mode, engine
 

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from store.engine import session_scope
 from store.models import Role, User
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from critic2fan.errors import SourceRateLimited
-from listener.records import utcnow
+from core.clock import utcnow
+from core.errors import SourceRateLimited
 
 #: Never wait longer than this for a rate-limit reset, whatever the header says.
 MAX_RESET_WAIT_S = 16 * 60.0

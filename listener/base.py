@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from listener.records import AuthorRecord, MentionRecord, utcnow
+from core.clock import utcnow
+from core.records import AuthorRecord, MentionRecord
 
 __all__ = ["DELETED_AUTHOR", "Fetched", "Source", "deletion_notice"]
 

@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 
 Entry = tuple[int, dict[str, Any] | str]
 _REMOVED = {"[removed]", "[deleted]"}

@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from critic2fan.errors import InputError
+from core.errors import InputError
+from core.records import AuthorRecord, MentionRecord
 from listener.exports import reddit_json_rows, sniff, x_archive_rows
-from listener.records import AuthorRecord, MentionRecord
 
 REQUIRED_COLUMNS = ("source", "id", "author", "text", "created_at")
 OPTIONAL_COLUMNS = (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from core.records import MentionRecord
 from listener.files import BadRow, GoodRow, read_import_file
-from listener.records import MentionRecord
 from store.writer import EMPTY_RESULT, WriteResult, write_batch
 
 log = logging.getLogger(__name__)

@@ -25,12 +25,13 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from critic2fan.errors import SourceAuthError, StorageError
+from core.clock import utcnow
+from core.errors import SourceAuthError, StorageError
+from core.records import MentionRecord
 from listener.backoff import Backoff
 from listener.base import Fetched, Source
 from listener.language import detect_language
 from listener.matching import Matcher
-from listener.records import MentionRecord, utcnow
 from store.writer import load_cursor, write_batch
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from pydantic import ValidationError
 
-from critic2fan.errors import PlaybookError
+from core.errors import PlaybookError
 from playbooks.schema import FactsLibrary, Playbook
 from playbooks.templates import SAMPLE_CONTEXT, compile_template
 

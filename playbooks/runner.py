@@ -26,8 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from critic2fan.errors import StorageError
-from listener.records import utcnow
+from core.clock import utcnow
+from core.errors import StorageError
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
 from playbooks.schema import Playbook

@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from playbooks.actions import Rejected
 from playbooks.events import Event, GoodwillGiven, IncidentMode, StaffOverride, StaffReply
 from playbooks.loader import load_playbook

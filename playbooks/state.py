@@ -2,8 +2,7 @@
 
 Plain frozen slots dataclasses (no validation) so the engine stays fast; the edge turns a
 state into JSON for ``Case.state`` and back with :func:`state_to_json` / :func:`state_from_json`.
-Stage names equal ``store.models.Stage`` values (a test keeps them equal) but this module
-imports no database code.
+Stage names come from ``core.stages``, the one list the store and the board share.
 """
 
 from __future__ import annotations
@@ -13,15 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-ACKNOWLEDGE = "acknowledge"
-EMPATHIZE = "empathize"
-GOODWILL = "goodwill"
-FAN = "fan"
-WALK_AWAY = "walk_away"
+from core.stages import CLOSED_STAGES as CLOSED_STAGES
+from core.stages import OPEN_STAGES as OPEN_STAGES
+from core.stages import STAGES as STAGES
+from core.stages import Stage
 
-STAGES: tuple[str, ...] = (ACKNOWLEDGE, EMPATHIZE, GOODWILL, FAN, WALK_AWAY)
-OPEN_STAGES: frozenset[str] = frozenset({ACKNOWLEDGE, EMPATHIZE, GOODWILL})
-CLOSED_STAGES: frozenset[str] = frozenset({FAN, WALK_AWAY})
+ACKNOWLEDGE: str = Stage.ACKNOWLEDGE.value
+EMPATHIZE: str = Stage.EMPATHIZE.value
+GOODWILL: str = Stage.GOODWILL.value
+FAN: str = Stage.FAN.value
+WALK_AWAY: str = Stage.WALK_AWAY.value
+
 
 #: Where a case may go from each stage. Forward only, except that staff may reopen a
 #: walk-away they disagree with (back to acknowledge).

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 
 ADAPTER_DIR = Path(__file__).resolve().parent / "heads"
 ADAPTER_STEM = "minilm-adapter"

@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.base import UNSUPPORTED_PROBS, TextInput, TextScore
 from scoring.encoder import Backend, Encoder
 from scoring.heads import HEADS_DIR, Heads, load_heads, stack_extras

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.adapter import Adapter
 from scoring.onnx_build import load_encoder_model, masked_mean, onnx_encoder_path, pad_batch
 

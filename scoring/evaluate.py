@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from scoring.base import SENTIMENT_LABELS, Scorer, TextInput
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.adapter import ADAPTER_STEM, Adapter, load_adapter, save_adapter
 from scoring.ngrams import ngram_matrix
 

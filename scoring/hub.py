@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.encoder import MAX_TOKENS, fit_threads
 
 log = logging.getLogger(__name__)

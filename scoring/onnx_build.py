@@ -27,7 +27,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.adapter import Adapter, merge_adapter
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 
 
 @cache

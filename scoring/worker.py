@@ -21,8 +21,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from critic2fan.errors import ScoringError, StorageError
-from listener.records import utcnow
+from core.clock import utcnow
+from core.errors import ScoringError, StorageError
 from scoring.base import Scorer, TextInput
 from scoring.behaviour import MentionView, gather_features
 from scoring.troll import troll_likelihood

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
-from critic2fan.errors import ConfigError, StorageError
+from core.errors import ConfigError, StorageError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from critic2fan.errors import StorageError
+from core.errors import StorageError
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The tables. Times are aware UTC (``UTCDateTime``); JSON columns hold raw payloads and extras.
 
 ``table=True`` models skip pydantic validation, so records are validated at the edge
-(``listener.records``) before they become rows.
+(``core.records``) before they become rows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from listener.records import utcnow
+from core.clock import utcnow
+from core.stages import Stage
 from store.types import UTCDateTime
 
 
@@ -24,16 +25,6 @@ class Role(StrEnum):
     LEAD = "lead"
     ANALYST = "analyst"
     ADMIN = "admin"
-
-
-class Stage(StrEnum):
-    """Where a critic's case stands."""
-
-    ACKNOWLEDGE = "acknowledge"
-    EMPATHIZE = "empathize"
-    GOODWILL = "goodwill"
-    FAN = "fan"
-    WALK_AWAY = "walk_away"
 
 
 class Author(SQLModel, table=True):

@@ -19,8 +19,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from critic2fan.errors import StorageError
-from listener.records import AuthorRecord, MentionRecord, utcnow
+from core.clock import utcnow
+from core.errors import StorageError
+from core.records import AuthorRecord, MentionRecord
 from store.models import Author, Mention, SourceCursor
 
 log = logging.getLogger(__name__)

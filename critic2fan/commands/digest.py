@@ -36,9 +36,9 @@ def digest_command(
     ] = None,
 ) -> None:
     """Build the daily digest; without --out or --send, print its text version."""
+    from core.clock import utcnow
     from dashboard.digest import SmtpMailer, parse_zone, run_digest
     from dashboard.digest.window import parse_day
-    from listener.records import utcnow
 
     actx = app_context(ctx)
     settings = actx.settings

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from core.errors import ConfigError, InputError
 from critic2fan.cli import app_context
-from critic2fan.errors import ConfigError, InputError
 
 
 def export_command(

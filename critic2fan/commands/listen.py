@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from core.errors import ConfigError
 from critic2fan.cli import app_context
 from critic2fan.commands.options import DurationOption, SourcesOption
-from critic2fan.errors import ConfigError
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -99,7 +99,7 @@ def eval_command(
     ] = None,
 ) -> None:
     """Print a per-class report; the last line is one JSON object with the metrics."""
-    from critic2fan.errors import InputError
+    from core.errors import InputError
     from scoring.evaluate import (
         evaluate,
         read_labelled_csv,

@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from dashboard.digest.model import (
     Breach,
     Conversion,
@@ -30,7 +31,6 @@ from dashboard.digest.model import (
     Voice,
 )
 from dashboard.digest.window import DayWindow
-from listener.records import utcnow
 from playbooks import metrics
 from store.models import Author, Case, CaseEvent, Incident, Mention, Score
 

@@ -18,7 +18,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from critic2fan.errors import ConfigError
+from core.errors import ConfigError
 from dashboard.digest.render import RenderedDigest
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from critic2fan.errors import Critic2fanError, InputError
+from core.errors import Critic2fanError, InputError
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from critic2fan.errors import ConfigError, Critic2fanError
+from core.errors import ConfigError, Critic2fanError
 from critic2fan.settings import SmtpSettings
 
 log = logging.getLogger(__name__)

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from critic2fan.errors import ConfigError, Critic2fanError
+from core.clock import utcnow
+from core.errors import ConfigError, Critic2fanError
 from critic2fan.settings import Settings
 from dashboard.digest.data import build_digest
 from dashboard.digest.message import build_message, save_message
 from dashboard.digest.render import RenderedDigest, render_digest
 from dashboard.digest.send import Mailer, SmtpMailer
 from dashboard.digest.window import day_window, yesterday
-from listener.records import utcnow
 from store.models import User
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from critic2fan.errors import ConfigError, InputError
+from core.errors import ConfigError, InputError
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from critic2fan.errors import ConfigError
+from core.errors import ConfigError
 from dashboard.exports.fields import Field
 
 #: Hex characters kept from each digest (128 bits: collisions are not a practical concern).

@@ -15,13 +15,13 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from critic2fan.errors import InputError, StorageError
+from core.clock import as_utc
+from core.errors import InputError, StorageError
 from dashboard.exports.anonymize import Anonymizer, salt_bytes
 from dashboard.exports.fields import FORMATS, resolve_fields
 from dashboard.exports.prefetch import prefetch
 from dashboard.exports.source import ExportFilter, count_rows, iter_chunks
 from dashboard.exports.writers import WRITERS
-from listener.records import as_utc
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 
 Kind = Literal["int", "float", "str", "bool", "ts"]
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from dashboard.exports.fields import FIELDS_BY_NAME, Kind
 
 _CSV_PARSERS: dict[Kind, Callable[[str], Any]] = {

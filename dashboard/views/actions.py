@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from core.clock import utcnow
 from dashboard.views.common import Board, playbook, settings
-from listener.records import utcnow
 from playbooks import service
 
 log = logging.getLogger(__name__)

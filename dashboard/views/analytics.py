@@ -16,8 +16,8 @@ import pandas as pd
 from sqlalchemy import case, func, select, true
 from sqlalchemy.engine import Connection, Engine
 
+from core.clock import utcnow
 from dashboard.queries import newest_score_id
-from listener.records import utcnow
 from playbooks import metrics
 from store.models import Author, Case, Mention, Score
 
@@ -42,7 +42,7 @@ def window(conn: Connection, days: int) -> tuple[datetime, datetime]:
 
 
 def _as_aware(value: datetime | str) -> datetime:
-    from listener.records import as_utc
+    from core.clock import as_utc
 
     return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from critic2fan.errors import Critic2fanError
+from core.clock import utcnow
+from core.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.queries import CaseDetail, TimelineItem, active_staff, fetch_case
 from dashboard.views import actions
 from dashboard.views.common import Board, banners, board, countdown, plain, playbook, show_error
-from listener.records import utcnow
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 
 TIMELINE_SHOWN = 60

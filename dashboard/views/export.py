@@ -11,11 +11,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from critic2fan.errors import Critic2fanError
+from core.clock import utcnow
+from core.errors import Critic2fanError
+from core.records import KNOWN_SOURCES
 from dashboard.auth import Permission
 from dashboard.exports import FORMATS, export_rows
 from dashboard.views.common import banners, board, require, settings, show_error
-from listener.records import KNOWN_SOURCES, utcnow
 
 MIME = {"csv": "text/csv", "jsonl": "application/x-ndjson", "parquet": "application/octet-stream"}
 

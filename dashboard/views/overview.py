@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from critic2fan.errors import Critic2fanError
+from core.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.views import actions, analytics
 from dashboard.views.common import Board, banners, board, open_incident, show_error, window_days

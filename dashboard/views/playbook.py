@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from critic2fan.errors import Critic2fanError
+from core.errors import Critic2fanError
 from dashboard.views.common import banners, board, playbook, settings
 from playbooks.loader import DEFAULT_PLAYBOOK, load_playbook
 from playbooks.schema import Playbook

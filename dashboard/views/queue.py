@@ -12,6 +12,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from core.clock import utcnow
 from dashboard.auth import Permission
 from dashboard.queries import (
     QueueFilters,
@@ -25,7 +26,6 @@ from dashboard.queries import (
     unassigned_open,
 )
 from dashboard.views.common import Board, banners, board, countdown
-from listener.records import utcnow
 
 PAGE_SIZE = 50
 REFRESH = timedelta(seconds=float(os.environ.get("CRITIC2FAN_BOARD_REFRESH_SECONDS", "30")))

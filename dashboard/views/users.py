@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from critic2fan.errors import Critic2fanError
+from core.errors import Critic2fanError
 from dashboard.auth import ROLE_PERMISSIONS, Permission, add_user, list_users, set_active
 from dashboard.views.common import banners, board, require, show_error
 

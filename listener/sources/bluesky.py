@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from critic2fan.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
+from core.clock import utcnow
+from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
+from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
 from listener.matching import Matcher
-from listener.records import AuthorRecord, MentionRecord, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,14 +15,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from critic2fan.errors import (
+from core.clock import utcnow
+from core.errors import (
     SourceAuthError,
     SourceError,
     SourceRateLimited,
     SourceUnavailable,
 )
+from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
-from listener.records import AuthorRecord, MentionRecord, utcnow
 from listener.text import html_to_text
 
 log = logging.getLogger(__name__)

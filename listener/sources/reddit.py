@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from critic2fan.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
+from core.clock import utcnow
+from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
+from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
-from listener.records import AuthorRecord, MentionRecord, utcnow
 
 log = logging.getLogger(__name__)
 

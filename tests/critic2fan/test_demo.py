@@ -60,7 +60,7 @@ def test_demo__reaches_every_stage(demo_run: tuple[str, str, str]) -> None:
 
 def test_demo__latest_sample_mention_is_recent(demo_run: tuple[str, str, str]) -> None:
     db_url, _, _ = demo_run
-    from listener.records import utcnow
+    from core.clock import utcnow
     from store.engine import make_engine
 
     with Session(make_engine(db_url)) as session:

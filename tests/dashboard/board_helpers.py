@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from core.clock import utcnow
 from dashboard.auth import StaffUser, add_user
-from listener.records import utcnow
 from playbooks.state import CaseState, state_to_json
 from store.engine import make_engine, session_scope
 from store.migrate import upgrade

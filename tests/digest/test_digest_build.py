@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
-from critic2fan.errors import ConfigError, InputError
+from core.errors import ConfigError, InputError
 from dashboard.digest import build_digest, day_window, parse_zone, render_digest, yesterday
 from dashboard.digest.render import clip, preview_html
 from dashboard.digest.window import parse_day

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import Engine
 
+from core.errors import Critic2fanError, InputError
 from critic2fan.cli import main
-from critic2fan.errors import Critic2fanError, InputError
 from dashboard.digest.schedule import guarded, make_scheduler, next_run, parse_hhmm
 
 from .conftest import Inbox, free_port

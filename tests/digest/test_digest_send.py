@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from tenacity import wait_exponential
 
-from critic2fan.errors import ConfigError, Critic2fanError
+from core.errors import ConfigError, Critic2fanError
 from critic2fan.settings import Settings
 from dashboard.digest import SmtpMailer, archive_path, recipients_for, run_digest
 from dashboard.digest.send import is_transient

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from dashboard.exports import FIELDS, export_rows, neutralise, read_export
 from store.models import Author, Case, Mention, Score
 
@@ -188,7 +188,7 @@ def test_export__stream_target_is_left_open(engine: Engine, seed: Any, fmt: str)
 def test_export__database_failure_leaves_no_partial_file(
     engine: Engine, seed: Any, tmp_path: Path
 ) -> None:
-    from critic2fan.errors import StorageError
+    from core.errors import StorageError
 
     seed(5)
     with engine.begin() as conn:

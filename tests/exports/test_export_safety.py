@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from critic2fan.errors import ConfigError
+from core.errors import ConfigError
 from dashboard.exports import export_rows, neutralise, read_export
 from dashboard.exports.writers import FORMULA_TRIGGERS
 from store.engine import session_scope

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.records import AuthorRecord, MentionRecord
 from listener.backoff import Backoff
 from listener.base import Source
 from listener.loop import LoopStats, StreamLoop
 from listener.matching import Matcher
-from listener.records import AuthorRecord, MentionRecord
 from store.models import Mention
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from listener.files import BadRow, GoodRow, detect_format, read_import_file
 from listener.importer import import_file
 from tests.listener.conftest import stored

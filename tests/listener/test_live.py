@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
+from core.records import MentionRecord
 from critic2fan.settings import load_settings
-from listener.records import MentionRecord
 from listener.runner import plan_sources
 
 pytestmark = pytest.mark.live

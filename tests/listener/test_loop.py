@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from critic2fan.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
+from core.clock import utcnow
+from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
 from listener.base import Fetched, deletion_notice
 from listener.loop import LoopStats, SeenIds
-from listener.records import utcnow
 from store.writer import load_cursor
 from tests.listener.conftest import Sleeps, make_record, stored
 

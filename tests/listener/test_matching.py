@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from critic2fan.errors import SourceRateLimited, SourceUnavailable
+from core.clock import utcnow
+from core.errors import SourceRateLimited, SourceUnavailable
 from listener.backoff import MAX_RESET_WAIT_S, Backoff
 from listener.language import detect_language
 from listener.matching import Matcher
-from listener.records import utcnow
 
 M = Matcher(["brightloop", "bright loop", "#brightloop"], ["@BrightLoop"])
 

@@ -122,7 +122,7 @@ def test_x__malformed_duplicate_and_deletion(engine: Engine, run_loop: RunLoop) 
 
 def test_x__resume_uses_saved_cursor(engine: Engine, run_loop: RunLoop) -> None:
     with engine.begin() as conn:
-        from listener.records import utcnow
+        from core.clock import utcnow
 
         save_cursor(conn, "x:mentions", _id(5), now=utcnow())
     fake = XFake(tweets=[tweet(5), tweet(6)])

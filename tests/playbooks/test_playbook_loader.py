@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from critic2fan.errors import PlaybookError
+from core.errors import PlaybookError
 from playbooks.loader import DEFAULT_DIR, DEFAULT_PLAYBOOK, load_playbook
 from playbooks.templates import render_reply
 from tests.cli_helpers import run_cli

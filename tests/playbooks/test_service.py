@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from critic2fan.errors import InputError
+from core.errors import InputError
 from playbooks import service
 from playbooks.runner import process_pending
 from store.models import Case, CaseEvent, GoodwillLedger, Incident, User

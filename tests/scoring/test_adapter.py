@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.adapter import Adapter, load_adapter, merge_adapter, save_adapter
 from scoring.data import Split
 from scoring.finetune import TARGETS, FinetuneConfig, finetune_adapter

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import scoring.encoder as encoder_module
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.base import TextInput
 from scoring.default import DefaultScorer
 from scoring.encoder import Encoder, default_model_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from scoring.heads import stack_extras
 from scoring.profanity import profanity_logit
 

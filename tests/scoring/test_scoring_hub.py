@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from critic2fan.errors import ScoringError
+from core.errors import ScoringError
 from critic2fan.settings import ModelSettings
 from scoring.base import Scorer, TextInput
 from scoring.hub import sentiment_columns, toxic_outputs

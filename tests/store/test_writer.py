@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from critic2fan.errors import StorageError
+from core.errors import StorageError
+from core.records import AuthorRecord, MentionRecord
 from listener.base import deletion_notice
-from listener.records import AuthorRecord, MentionRecord
 from store.models import Author, Mention
 from store.writer import ROWS_PER_STATEMENT, load_cursor, write_batch
 

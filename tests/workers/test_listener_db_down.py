@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from core.records import AuthorRecord, MentionRecord
 from listener.backoff import Backoff
 from listener.base import Fetched
 from listener.loop import LoopStats, StreamLoop
-from listener.records import AuthorRecord, MentionRecord
 from store.engine import make_engine
 from store.models import Mention
 from store.writer import load_cursor

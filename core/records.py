@@ -7,28 +7,18 @@ one definition without importing any database code.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.clock import as_utc
 
 #: Sources the product knows. ``file`` is for rows whose platform is unknown.
 KNOWN_SOURCES: frozenset[str] = frozenset({"x", "reddit", "bluesky", "mastodon", "file"})
 
 #: Texts longer than this are cut (with a marker) before they are stored.
 MAX_TEXT_CHARS = 20_000
-
-
-def as_utc(value: datetime) -> datetime:
-    """Return ``value`` as an aware UTC datetime (naive values are taken to be UTC)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class AuthorRecord(BaseModel):
