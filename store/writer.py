@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -23,6 +22,7 @@ from core.clock import utcnow
 from core.errors import StorageError
 from core.records import AuthorRecord, MentionRecord
 from store.models import Author, Mention, SourceCursor
+from store.upsert import insert_for, insert_ignoring_duplicates, upsert
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +136,7 @@ def _insert_mentions(conn: Connection, rows: list[dict[str, Any]]) -> int:
             for r in rows
         ]  # fmt: skip
         return conn.exec_driver_sql(_SQLITE_INSERT_MENTIONS, params).rowcount or 0
-    stmt = (
-        _insert_for(conn)(Mention)
-        .on_conflict_do_nothing(index_elements=["source", "external_id"])
-        .returning(Mention.id)  # type: ignore[arg-type]
-    )
-    # Drivers report -1 as the row count of an executemany: count the returned ids instead.
-    return len(conn.execute(stmt, rows).all())
+    return insert_ignoring_duplicates(conn, Mention, rows, conflict_cols=["source", "external_id"])
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
@@ -179,7 +173,6 @@ def upsert_authors(
         latest[(author.platform, author.platform_id)] = author
     if not latest:
         return {}
-    insert = _insert_for(conn)
     rows: list[dict[str, Any]] = [
         {
             "platform": a.platform,
@@ -207,10 +200,12 @@ def upsert_authors(
         ]  # fmt: skip
         conn.exec_driver_sql(_SQLITE_UPSERT_AUTHORS, params)
         return _sqlite_author_ids(conn, list(latest))
-    stmt = insert(Author)
-    excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["platform", "platform_id"],
+    excluded = insert_for(conn, Author).excluded
+    upsert(
+        conn,
+        Author,
+        rows,
+        conflict_cols=["platform", "platform_id"],
         set_={
             "handle": excluded.handle,
             "display_name": _coalesce(excluded.display_name, Author.display_name),
@@ -221,7 +216,6 @@ def upsert_authors(
             "last_seen": excluded.last_seen,
         },
     )
-    conn.execute(stmt, rows)
     return author_ids_for(conn, list(latest))
 
 
@@ -284,12 +278,8 @@ def mark_deleted(conn: Connection, notices: Sequence[MentionRecord], *, now: dat
 
 def save_cursor(conn: Connection, name: str, value: str, *, now: datetime) -> None:
     """Record how far ``name`` got, in the caller's transaction."""
-    insert = _insert_for(conn)
-    stmt = insert(SourceCursor).values(name=name, value=value, updated_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["name"], set_={"value": value, "updated_at": now}
-    )
-    conn.execute(stmt)
+    row = {"name": name, "value": value, "updated_at": now}
+    upsert(conn, SourceCursor, [row], conflict_cols=["name"], update_cols=["value", "updated_at"])
 
 
 def load_cursor(engine: Engine, name: str) -> str | None:
@@ -327,15 +317,6 @@ def _unique_mention_rows(
             }
         )
     return rows
-
-
-def _insert_for(conn: Connection) -> Any:
-    name = conn.dialect.name
-    if name == "sqlite":
-        return sqlite.insert
-    if name == "postgresql":
-        return postgresql.insert
-    raise StorageError(f"unsupported database dialect {name!r}")
 
 
 def _coalesce(new: Any, old: Any) -> Any:
