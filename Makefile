@@ -11,7 +11,7 @@ PORT   ?= 8501
 
 help:
 	@echo "make demo   - install, load the bundled sample, score it, run the playbook, open the board"
-	@echo "make test   - install (with test tools, chromium, PostgreSQL) and run lint + the test suite"
+	@echo "make test   - install (with test tools, chromium, PostgreSQL), then ruff, mypy and the test suite"
 	@echo "make lint   - ruff lint + format check, mypy"
 	@echo "make bench  - run every benchmark in quick mode"
 
@@ -33,6 +33,7 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
