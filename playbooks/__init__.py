@@ -5,8 +5,16 @@ Pure parts (no database, no clock) are importable from here; the database edge l
 """
 
 from playbooks.engine import advance
-from playbooks.loader import DEFAULT_PLAYBOOK, load_facts, load_playbook
+from playbooks.loader import DEFAULT_PLAYBOOK, load_active_playbook, load_facts, load_playbook
 from playbooks.schema import Playbook
 from playbooks.state import CaseState
 
-__all__ = ["DEFAULT_PLAYBOOK", "CaseState", "Playbook", "advance", "load_facts", "load_playbook"]
+__all__ = [
+    "DEFAULT_PLAYBOOK",
+    "CaseState",
+    "Playbook",
+    "advance",
+    "load_active_playbook",
+    "load_facts",
+    "load_playbook",
+]

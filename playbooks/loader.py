@@ -29,6 +29,22 @@ DEFAULT_PLAYBOOK = DEFAULT_DIR / "playbook.yaml"
 MAX_FILE_BYTES = 2_000_000
 
 
+def load_active_playbook(
+    playbook_path: str | Path | None = None, facts_path: str | Path | None = None
+) -> Playbook:
+    """The playbook the product runs with, the one way every stage and the board load it.
+
+    ``playbook_path`` is the configured playbook (None: the bundled default) and ``facts_path``
+    the configured facts library (None: the playbook's own ``facts_file``). The shell passes
+    its settings' two paths here, so the runner, the demo and the board cannot disagree on
+    which facts a reply quotes.
+    """
+    return load_playbook(
+        Path(playbook_path) if playbook_path else None,
+        facts_path=Path(facts_path) if facts_path else None,
+    )
+
+
 def load_playbook(path: Path | None = None, *, facts_path: Path | None = None) -> Playbook:
     """Load and fully check a playbook (None: the bundled default) and its facts library."""
     path = Path(path) if path is not None else DEFAULT_PLAYBOOK

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import PlaybookError
-from playbooks.loader import DEFAULT_DIR, DEFAULT_PLAYBOOK, load_playbook
+from playbooks.loader import DEFAULT_DIR, DEFAULT_PLAYBOOK, load_active_playbook, load_playbook
 from playbooks.templates import render_reply
 from tests.cli_helpers import run_cli
 
@@ -123,3 +123,22 @@ def test_cli_validate__broken_file_exits_nonzero_with_line(copy: Path) -> None:
     line = _replace_line(copy, "troll_likely: 0.7", "troll_likely: high")
     result = run_cli("playbook", "validate", str(copy))
     assert result.code != 0 and f"{copy}:{line}:" in result.err
+
+
+def test_load_active_playbook__default_without_paths() -> None:
+    pb = load_active_playbook(None, None)
+    assert pb == load_playbook(None)
+
+
+def test_load_active_playbook__configured_facts_replace_the_playbooks_own(copy: Path) -> None:
+    facts = copy.parent / "other-facts.yaml"
+    text = (DEFAULT_DIR / "facts.yaml").read_text()
+    facts.write_text(text.replace("Brightloop has no cancellation fees", "Leaving is free"))
+    own = load_active_playbook(str(copy), None)
+    configured = load_active_playbook(copy, str(facts))
+    assert "Leaving is free" in configured.facts.model_dump_json()
+    assert "Leaving is free" not in own.facts.model_dump_json()
+    facts.write_text("facts: [not, a, fact]\n")
+    with pytest.raises(PlaybookError) as err:
+        load_active_playbook(copy, facts)
+    assert "other-facts.yaml" in str(err.value)
