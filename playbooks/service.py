@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from core.errors import InputError
 from playbooks.actions import Rejected
 from playbooks.events import Event, GoodwillGiven, IncidentMode, StaffOverride, StaffReply
-from playbooks.loader import load_playbook
+from playbooks.loader import load_active_playbook
 from playbooks.persist import Applied, apply_event, state_of
 from playbooks.schema import Playbook
 from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS
@@ -43,7 +43,7 @@ Sender = Callable[[Case, str], None]
 
 @lru_cache(maxsize=1)
 def _default_playbook() -> Playbook:
-    return load_playbook(None)
+    return load_active_playbook()
 
 
 def actor_of(user: str) -> str:
