@@ -54,11 +54,9 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _playbook_for(path: str | None, facts: str | None) -> Playbook:
-    from pathlib import Path
+    from playbooks.loader import load_active_playbook
 
-    from playbooks.loader import load_playbook
-
-    return load_playbook(Path(path) if path else None, facts_path=Path(facts) if facts else None)
+    return load_active_playbook(path, facts)
 
 
 def playbook() -> Playbook:
