@@ -92,10 +92,10 @@ def _score(actx: AppContext, engine: Engine) -> None:
 
 
 def _work_playbook(actx: AppContext, engine: Engine, now: datetime) -> None:
-    from playbooks import load_playbook
+    from playbooks import load_active_playbook
     from playbooks.runner import fire_due_timers, process_pending
 
-    playbook = load_playbook(actx.settings.playbook_path)
+    playbook = load_active_playbook(actx.settings.playbook_path, actx.settings.facts_path)
     process_pending(engine, playbook)
     fire_due_timers(engine, playbook, now)
 
