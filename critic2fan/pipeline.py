@@ -64,7 +64,7 @@ def start_pipeline(
     actx: AppContext, *, sources: list[str], listen: bool = True, interval_s: float = 5.0
 ) -> Pipeline:
     """Start the configured stages; returns at once with the running pipeline."""
-    from playbooks import load_playbook
+    from playbooks import load_active_playbook
     from playbooks.runner import run_worker as run_playbook
     from scoring.factory import load_scorer
     from scoring.worker import run_worker as run_scorer
@@ -72,7 +72,7 @@ def start_pipeline(
     engine: Engine = actx.engine()
     settings = actx.settings
     pipeline = Pipeline()
-    playbook = load_playbook(settings.playbook_path, facts_path=settings.facts_path)
+    playbook = load_active_playbook(settings.playbook_path, settings.facts_path)
     scorer = load_scorer(settings.model)  # fail before anything starts if the model is broken
     if listen:
         from listener.runner import Runner, matcher_for, plan_sources
