@@ -22,9 +22,9 @@ def validate_command(
     ] = None,
 ) -> None:
     """Check a playbook and its facts library; print the first problem with its line."""
-    from playbooks.loader import load_playbook
+    from playbooks.loader import load_active_playbook
 
-    playbook = load_playbook(file, facts_path=facts)
+    playbook = load_active_playbook(file, facts)
     templates = sum(len(t) for t in playbook.templates.values())
     typer.echo(
         f"{file}: ok ({playbook.brand.name}: {len(playbook.topics)} topics, "
@@ -43,11 +43,11 @@ def run_command(
     ] = 5.0,
 ) -> None:
     """Work the scored mentions through the playbook once (or keep going with --worker)."""
-    from playbooks.loader import load_playbook
+    from playbooks.loader import load_active_playbook
     from playbooks.runner import run_once, run_worker
 
     actx = app_context(ctx)
-    playbook = load_playbook(actx.settings.playbook_path, facts_path=actx.settings.facts_path)
+    playbook = load_active_playbook(actx.settings.playbook_path, actx.settings.facts_path)
     engine = actx.engine()
     if worker:
         run_worker(engine, playbook, interval_s=interval)
