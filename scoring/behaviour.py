@@ -1,4 +1,4 @@
-"""Gather an author's behaviour from the store into ``TrollFeatures`` (the I/O half of trolls).
+"""An author's behaviour as ``TrollFeatures``: pure functions over rows from ``store.behaviour``.
 
 For each mention we look only at what was posted up to it, so a mention gets the same
 features whether it is scored live or in a later backfill:
@@ -19,17 +19,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import and_, select
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING
 
 from scoring.troll import TrollFeatures
-from store.models import Author, Mention, Score
+from store.behaviour import BehaviourWindow, behaviour_window
 
-_M: Any = Mention.__table__.c  # type: ignore[attr-defined]
-_S: Any = Score.__table__.c  # type: ignore[attr-defined]
-_A: Any = Author.__table__.c  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 AUTHOR_WINDOW = timedelta(hours=24)
 PILEON_WINDOW = timedelta(hours=1)
@@ -78,59 +74,55 @@ def gather_features(
     model_name: str,
     model_version: str,
 ) -> dict[int, TrollFeatures]:
-    """Features per mention id; ``toxicity`` holds this batch's text scores by mention id."""
+    """Features per mention id; ``toxicity`` holds this batch's text scores by mention id.
+
+    The one edge of this module: it reads the batch's window from the store, then
+    :func:`features` does the rest without I/O.
+    """
     if not mentions:
         return {}
+    since, until = window_bounds(mentions)
+    window = behaviour_window(
+        conn,
+        author_ids={m.author_id for m in mentions},
+        authors_since=since - AUTHOR_WINDOW,
+        everyone_since=since - PILEON_WINDOW,
+        until=until,
+        model_name=model_name,
+        model_version=model_version,
+        recent_limit=PILEON_SCAN_LIMIT,
+    )
+    return features(mentions, toxicity, window)
+
+
+def window_bounds(mentions: Sequence[MentionView]) -> tuple[datetime, datetime]:
+    """The earliest and latest post time of a non-empty batch: the windows reach back from them."""
+    return min(m.created_at for m in mentions), max(m.created_at for m in mentions)
+
+
+def features(
+    mentions: Sequence[MentionView], toxicity: dict[int, float], window: BehaviourWindow
+) -> dict[int, TrollFeatures]:
+    """Troll features per mention id, from the batch's window of stored rows.
+
+    ``window`` must reach ``AUTHOR_WINDOW`` (own posts) and ``PILEON_WINDOW`` (everyone's)
+    back from the earliest mention, up to the latest; each mention then sees only the rows
+    posted up to it, so its features do not depend on which batch it came in.
+    """
     known_tox = dict(toxicity)
-    authors = {m.author_id for m in mentions}
-    lo = min(m.created_at for m in mentions)
-    hi = max(m.created_at for m in mentions)
-
-    history = conn.execute(
-        select(_M.id, _M.author_id, _M.text, _M.created_at, _S.toxicity)
-        .outerjoin(
-            Score,
-            and_(
-                _S.mention_id == _M.id,
-                _S.model_name == model_name,
-                _S.model_version == model_version,
-            ),
-        )
-        .where(
-            _M.author_id.in_(authors),
-            _M.deleted.is_(False),
-            _M.created_at >= lo - AUTHOR_WINDOW,
-            _M.created_at <= hi,
-        )
-    ).all()
     by_author: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
-    for mid, aid, text, created, tox in history:
-        by_author[aid].append((mid, text, created))
-        if tox is not None and mid not in known_tox:
-            known_tox[mid] = float(tox)
+    for post in window.author_posts:
+        by_author[post.author_id].append((post.id, post.text, post.created_at))
+        if post.toxicity is not None and post.id not in known_tox:
+            known_tox[post.id] = float(post.toxicity)
 
-    recent = conn.execute(
-        select(_M.id, _M.author_id, _M.text, _M.created_at)
-        .where(
-            _M.deleted.is_(False),
-            _M.created_at >= lo - PILEON_WINDOW,
-            _M.created_at <= hi,
-        )
-        .order_by(_M.created_at.desc())
-        .limit(PILEON_SCAN_LIMIT)
-    ).all()
     by_print: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
-    for _mid, aid, text, created in recent:
-        fp = fingerprint(text)
+    for post in window.recent_posts:
+        fp = fingerprint(post.text)
         if len(fp) >= MIN_PILEON_CHARS:
-            by_print[fp].append((aid, created))
+            by_print[fp].append((post.author_id, post.created_at))
 
-    profiles = {
-        row.id: row
-        for row in conn.execute(
-            select(_A.id, _A.followers, _A.following, _A.account_created).where(_A.id.in_(authors))
-        ).all()
-    }
+    profiles = window.profiles
     out: dict[int, TrollFeatures] = {}
     for m in mentions:
         own = [
