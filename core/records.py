@@ -57,6 +57,8 @@ class MentionRecord(BaseModel):
     text: str
     created_at: datetime
     lang: str | None = None
+    #: How sure the language detector was of ``lang`` (0 to 1); None for a platform's own tag.
+    lang_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     url: str | None = None
     in_reply_to: str | None = None
     thread_id: str | None = None

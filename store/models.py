@@ -60,6 +60,8 @@ class Mention(SQLModel, table=True):
     author_id: int = Field(foreign_key="author.id")
     text: str = Field(sa_column=Column(Text, nullable=False))
     lang: str | None = Field(default=None, max_length=16)
+    #: The detector's confidence in ``lang`` (0 to 1); NULL when the platform tagged it.
+    lang_confidence: float | None = None
     url: str | None = None
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

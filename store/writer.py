@@ -107,8 +107,8 @@ def write_batch_in(
 
 
 _MENTION_COLUMNS = (
-    "source", "external_id", "author_id", "text", "lang", "url", "created_at", "fetched_at",
-    "in_reply_to", "thread_id", "deleted", "raw",
+    "source", "external_id", "author_id", "text", "lang", "lang_confidence", "url",
+    "created_at", "fetched_at", "in_reply_to", "thread_id", "deleted", "raw",
 )  # fmt: skip
 _SQLITE_INSERT_MENTIONS = (
     f"INSERT INTO mention ({', '.join(_MENTION_COLUMNS)}) "
@@ -129,9 +129,10 @@ def _insert_mentions(conn: Connection, rows: list[dict[str, Any]]) -> int:
         fetched = _sqlite_time(rows[0]["fetched_at"])  # one batch, one fetch time
         params = [
             (
-                r["source"], r["external_id"], r["author_id"], r["text"], r["lang"], r["url"],
-                _sqlite_time(r["created_at"]), fetched, r["in_reply_to"],
-                r["thread_id"], 0, None if r["raw"] is None else json.dumps(r["raw"]),
+                r["source"], r["external_id"], r["author_id"], r["text"], r["lang"],
+                r["lang_confidence"], r["url"], _sqlite_time(r["created_at"]), fetched,
+                r["in_reply_to"], r["thread_id"], 0,
+                None if r["raw"] is None else json.dumps(r["raw"]),
             )
             for r in rows
         ]  # fmt: skip
@@ -158,7 +159,13 @@ def apply_edits(conn: Connection, edits: Sequence[MentionRecord], *, now: dateti
             .where(Mention.external_id == edit.external_id)  # type: ignore[arg-type]
             .where(Mention.deleted == False)  # type: ignore[arg-type]  # noqa: E712
             .where(Mention.text != edit.text)  # type: ignore[arg-type]
-            .values(text=edit.text, lang=edit.lang, edited_at=now, raw=edit.raw)
+            .values(
+                text=edit.text,
+                lang=edit.lang,
+                lang_confidence=edit.lang_confidence,
+                edited_at=now,
+                raw=edit.raw,
+            )
         )
         count += conn.execute(stmt).rowcount or 0
     return count
@@ -307,6 +314,7 @@ def _unique_mention_rows(
                 "author_id": author_ids[(r.author.platform, r.author.platform_id)],
                 "text": r.text,
                 "lang": r.lang,
+                "lang_confidence": r.lang_confidence,
                 "url": r.url,
                 "created_at": r.created_at,
                 "fetched_at": now,

@@ -152,3 +152,19 @@ def test_write_batch__times_round_trip_as_aware_utc(any_engine: Engine) -> None:
         a = s.exec(select(Author)).scalar_one()  # type: ignore[call-overload]
     assert m.created_at == datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
     assert m.created_at.tzinfo is not None and m.fetched_at == T0 and a.first_seen == T0
+
+
+def test_write_batch__language_and_its_confidence_round_trip(any_engine: Engine) -> None:
+    write_batch(any_engine, [_rec(1, lang="fr", lang_confidence=0.93), _rec(2, lang="de")])
+    write_batch(
+        any_engine, [], edits=[_rec(2, text="edited brightloop", lang="es", lang_confidence=0.7)]
+    )
+    with Session(any_engine) as s:
+        rows = {m.external_id: m for m in s.exec(select(Mention)).scalars()}  # type: ignore[call-overload]
+    assert (rows["1"].lang, rows["1"].lang_confidence) == ("fr", pytest.approx(0.93))
+    assert (rows["2"].lang, rows["2"].lang_confidence) == ("es", pytest.approx(0.7))
+
+
+def test_mention_record__confidence_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(ValueError):
+        _rec(1, lang="fr", lang_confidence=1.5)
