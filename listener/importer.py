@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from core.records import MentionRecord
 from listener.files import BadRow, GoodRow, read_import_file
+from listener.language import with_language
 from store.writer import EMPTY_RESULT, WriteResult, write_batch
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ def import_file(
 ) -> ImportReport:
     """Store the good rows of ``path`` (each ``(source, id)`` once); collect the bad ones.
 
+    A row without a language gets the detector's guess and its confidence, as a streamed
+    mention does, since the scorer decides from the stored language alone.
+
     With ``dry_run`` nothing is written: the file is only validated. ``transform`` may
     adjust each record before it is stored (the demo shifts times with it).
     """
@@ -53,7 +57,8 @@ def import_file(
 
     def flush() -> None:
         if batch and not dry_run and engine is not None:
-            report.written = report.written + write_batch(engine, batch)
+            records = [with_language(r) for r in batch]  # the scorer reads the stored language
+            report.written = report.written + write_batch(engine, records)
         batch.clear()
 
     for row in read_import_file(path, brand_handles=brand_handles, fmt=fmt):

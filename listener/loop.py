@@ -30,7 +30,7 @@ from core.errors import SourceAuthError, StorageError
 from core.records import MentionRecord
 from listener.backoff import Backoff
 from listener.base import Fetched, Source
-from listener.language import detect_language
+from listener.language import with_language
 from listener.matching import Matcher
 from store.writer import load_cursor, write_batch
 
@@ -274,8 +274,8 @@ class StreamLoop:
                 record = record.model_copy(
                     update={"author": record.author.model_copy(update={"is_brand": True})}
                 )
-            if record.lang is None and self.detect_lang:
-                record = record.model_copy(update={"lang": detect_language(record.text)})
+            if self.detect_lang:
+                record = with_language(record)
         (self._edits if item.edit else self._batch).append(record)
 
     def _drain(self) -> None:

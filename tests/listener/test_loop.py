@@ -128,7 +128,8 @@ def test_loop__detects_language_and_brand_author(engine: Engine, run_loop: RunLo
     text = "El servicio de brightloop es terrible y nadie responde a mis mensajes"
     src = Scripted([[_f(1, text)]])
     run_loop(src, lambda s: s.stored == 1)
-    assert stored(engine)["1"].lang == "es"
+    row = stored(engine)["1"]
+    assert row.lang == "es" and row.lang_confidence is not None and row.lang_confidence >= 0.6
 
 
 def test_seen_ids__bounded_forgets_oldest() -> None:

@@ -1,4 +1,4 @@
-"""Brand matching on hostile text, language guesses and backoff delays."""
+"""Brand matching on hostile text and backoff delays."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from core.clock import utcnow
 from core.errors import SourceRateLimited, SourceUnavailable
 from listener.backoff import MAX_RESET_WAIT_S, Backoff
-from listener.language import detect_language
 from listener.matching import Matcher
 
 M = Matcher(["brightloop", "bright loop", "#brightloop"], ["@BrightLoop"])
@@ -40,13 +39,6 @@ def test_matcher__ignores_other_words(text: str) -> None:
 
 def test_matcher__no_keywords_matches_nothing() -> None:
     assert not Matcher([], []).matches_text("anything")
-
-
-def test_language__guesses_common_languages() -> None:
-    assert detect_language("This product has been terrible since the last update") == "en"
-    assert detect_language("Ce produit est vraiment nul depuis la dernière mise à jour") == "fr"
-    assert detect_language("🔥🔥 !!") is None
-    assert detect_language("lol ok") is None  # too little to tell: not guessed as Indonesian
 
 
 def test_backoff__grows_jittered_and_capped() -> None:
