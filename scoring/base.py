@@ -16,10 +16,15 @@ SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 @dataclass(frozen=True)
 class TextInput:
-    """One mention as the scorer sees it: its text and, when the platform gave one, its language."""
+    """One mention as the scorer sees it: its text and its stored language, when known.
+
+    ``lang_confidence`` is the language detector's confidence in ``lang``; None when the
+    platform tagged the language itself (see :mod:`scoring.language`).
+    """
 
     text: str
     lang: str | None = None
+    lang_confidence: float | None = None
 
 
 @dataclass(frozen=True)

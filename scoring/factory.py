@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scoring.base import UNSUPPORTED_PROBS, Scorer, TextInput, TextScore
-from scoring.language import LanguageGate
+from scoring.language import language_verdict, supported_languages
 
 if TYPE_CHECKING:
     from critic2fan.settings import ModelSettings
@@ -35,11 +35,13 @@ class MixedScorer:
         versions = f"{_version(sentiment)}|{_version(toxicity)}"
         self.model_version = hashlib.sha256(versions.encode()).hexdigest()[:12]
         multilingual = all(getattr(m, "multilingual", False) for m in (sentiment, toxicity))
-        self.gate = LanguageGate(None if multilingual else {"en"})
+        self.languages = supported_languages(None if multilingual else {"en"})
 
     def score(self, batch: Sequence[TextInput]) -> list[TextScore]:
         """Score with both models; unsupported languages get the flat, flagged reading."""
-        verdicts = [self.gate.verdict(item.text, item.lang) for item in batch]
+        verdicts = [
+            language_verdict(item.lang, item.lang_confidence, self.languages) for item in batch
+        ]
         idx = [i for i, v in enumerate(verdicts) if v.supported]
         probs = np.tile(np.array(UNSUPPORTED_PROBS, dtype=np.float32), (len(batch), 1))
         tox = np.zeros(len(batch), dtype=np.float32)

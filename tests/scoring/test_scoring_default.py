@@ -35,12 +35,24 @@ def test_default_scorer__odd_texts_get_valid_scores(default_scorer: DefaultScore
 
 
 def test_default_scorer__foreign_text_is_flagged_not_guessed(default_scorer: DefaultScorer) -> None:
-    french, arabic = default_scorer.score(as_inputs(ODD_TEXTS[-1:] + ODD_TEXTS[-2:-1]))
+    french, arabic = default_scorer.score(
+        [TextInput(ODD_TEXTS[-1], "fr", 0.93), TextInput(ODD_TEXTS[-2], "ar")]
+    )
     for s in (french, arabic):
         assert s.language_supported is False
         assert s.sentiment_label == "neutral"
         assert s.toxicity < 0.5
     assert french.language == "fr"
+
+
+def test_default_scorer__an_unsure_or_missing_language_is_read(
+    default_scorer: DefaultScorer,
+) -> None:
+    unsure, unknown = default_scorer.score(
+        [TextInput("my bill doubled again", "nl", 0.3), TextInput("my bill doubled again")]
+    )
+    assert unsure.language_supported is True and unknown.language_supported is True
+    assert unsure.p_negative == unknown.p_negative != 0.2
 
 
 def test_default_scorer__platform_language_tag_wins(default_scorer: DefaultScorer) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.config import ModelSettings
 from core.errors import ScoringError
-from critic2fan.settings import ModelSettings
 from scoring.base import Scorer, TextInput
 from scoring.hub import sentiment_columns, toxic_outputs
 
@@ -98,7 +98,9 @@ def test_load_scorer__hub_model_flags_foreign_text(tiny_models: tuple[Path, Path
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scorer = load_scorer(ModelSettings(sentiment=str(sent), toxicity=str(tox), threads=1))
-    (score,) = scorer.score([TextInput("Le service client est vraiment nul, je suis déçu")])
+    (score,) = scorer.score(
+        [TextInput("Le service client est vraiment nul, je suis déçu", "fr", 0.95)]
+    )
     assert score.language_supported is False
     assert score.sentiment_label == "neutral"
 

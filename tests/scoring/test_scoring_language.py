@@ -1,60 +1,41 @@
-"""The language gate: trust real platform tags, flag only confident foreign guesses."""
+"""The language decision: trust platform tags, flag confident foreign guesses, read the rest."""
 
 from __future__ import annotations
 
 import pytest
 
-from scoring.language import LanguageGate
+from scoring.language import MIN_CONFIDENCE, language_code, language_verdict, supported_languages
 
-
-@pytest.fixture(scope="module")
-def gate() -> LanguageGate:
-    return LanguageGate({"en"})
+EN = supported_languages({"en"})
 
 
 @pytest.mark.parametrize(
-    ("text", "code"),
+    ("lang", "confidence", "supported"),
     [
-        ("Le service client de Brightloop est vraiment nul, je suis très déçu", "fr"),
-        ("Der Kundendienst ist wirklich schlecht und niemand antwortet", "de"),
-        ("これは本当にひどいサービスです", "ja"),
+        (None, None, True),  # unknown (or stored before detection): scored as usual
+        ("und", None, True),
+        ("en", None, True),
+        ("en-GB", None, True),
+        ("en", 0.1, True),
+        ("fr", None, False),  # the platform's own tag is trusted
+        ("pt_BR", None, False),
+        ("fr", 0.93, False),
+        ("fr", MIN_CONFIDENCE, False),
+        ("fr", MIN_CONFIDENCE - 0.01, True),  # an unsure guess gets the benefit of the doubt
     ],
 )
-def test_gate__confident_foreign_text_is_unsupported(
-    gate: LanguageGate, text: str, code: str
+def test_verdict__english_model(
+    lang: str | None, confidence: float | None, supported: bool
 ) -> None:
-    verdict = gate.verdict(text)
-    assert verdict.language == code
-    assert verdict.supported is False
+    assert language_verdict(lang, confidence, EN).supported is supported
 
 
-@pytest.mark.parametrize("text", ["lol ok", "😡😡😡", "", "@brightloop thanks", "ok 👍 #fail"])
-def test_gate__short_or_ambiguous_text_gets_the_benefit_of_the_doubt(
-    gate: LanguageGate, text: str
-) -> None:
-    assert gate.verdict(text).supported is True
+def test_verdict__names_the_primary_language() -> None:
+    assert language_verdict("pt-BR", 0.9, EN).language == "pt"
+    assert language_verdict("zxx", None, EN).language is None
+    assert language_code(" EN_us ") == "en"
 
 
-def test_gate__real_platform_tag_wins_and_und_is_ignored(gate: LanguageGate) -> None:
-    assert gate.verdict("bonjour tout le monde", "en-GB").supported is True
-    assert gate.verdict("hello everyone, how are you", "pt").supported is False
-    assert gate.verdict("hello everyone, how are you", "und").supported is True
-
-
-def test_gate__multilingual_model_supports_everything() -> None:
-    verdict = LanguageGate(None).verdict("Der Kundendienst ist wirklich schlecht")
-    assert verdict.supported is True
-    assert verdict.language == "de"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "@VirginAmerica\nwjere is our luggage #so slow at lax",
-        "The Google car must be stopped.",
-        "@USAirways but my bag is still missing",
-        "Restaurants intercept #DeflateGate http://t.co/x",
-    ],
-)
-def test_gate__short_english_tweets_are_not_flagged(gate: LanguageGate, text: str) -> None:
-    assert gate.verdict(text).supported is True
+def test_verdict__multilingual_model_supports_everything() -> None:
+    verdict = language_verdict("de", 0.99, supported_languages(None))
+    assert verdict.supported is True and verdict.language == "de"
