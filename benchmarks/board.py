@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from core.stages import OPEN_STAGES  # noqa: E402
 from core.stages import STAGES as ALL_STAGES  # noqa: E402
-from dashboard.queries import (  # noqa: E402
+from store.board import (  # noqa: E402
     QueueFilters,
     count_open,
     explain_queue,

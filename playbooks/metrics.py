@@ -1,4 +1,4 @@
-"""Figures for the board and the digest: pure functions over cases and events, plus queries.
+"""Figures for the board and the digest: pure functions over cases and events.
 
 The pure functions take any objects with the ``Case`` / ``CaseEvent`` attributes they read,
 so they work on rows, on test doubles and on exported data alike.
@@ -9,6 +9,8 @@ so they work on rows, on test doubles and on exported data alike.
 - SLA hit rate: SLA windows that ended without a breach / SLA windows started;
 - funnel: cases that reached each stage (a case that went straight to goodwill counts as
   acknowledged and empathized too).
+
+:func:`report` is the one edge: it reads a window's cases and events through ``store.cases``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from statistics import median
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from playbooks.state import ACKNOWLEDGE, EMPATHIZE, FAN, GOODWILL, STAGES, WALK_AWAY
-from store.models import Case, CaseEvent
+from store.cases import cases_opened_between, events_for_cases
 
 _ORDER = {stage: i for i, stage in enumerate((ACKNOWLEDGE, EMPATHIZE, GOODWILL, FAN))}
 
@@ -117,29 +119,12 @@ def summarize(cases: Sequence[Any], events: Sequence[Any], now: datetime) -> dic
     }
 
 
-# -- query helpers -----------------------------------------------------------------------------
-
-
-def cases_opened_between(engine: Engine, since: datetime, until: datetime) -> list[Case]:
-    """Cases opened in [since, until)."""
-    with Session(engine) as session:
-        query = select(Case).where(col(Case.opened_at) >= since, col(Case.opened_at) < until)
-        return list(session.exec(query).all())
-
-
-def events_for_cases(engine: Engine, case_ids: Sequence[int]) -> list[CaseEvent]:
-    """The audit trail of the given cases, oldest first (served by the case/time index)."""
-    out: list[CaseEvent] = []
-    with Session(engine) as session:
-        for i in range(0, len(case_ids), 500):
-            chunk = list(case_ids[i : i + 500])
-            query = select(CaseEvent).where(col(CaseEvent.case_id).in_(chunk))
-            out.extend(session.exec(query.order_by(col(CaseEvent.at), col(CaseEvent.id))).all())
-    return out
+# -- over the store ----------------------------------------------------------------------------
 
 
 def report(engine: Engine, since: datetime, until: datetime) -> dict[str, Any]:
     """All figures for the cases opened in [since, until), measured at ``until``."""
-    cases = cases_opened_between(engine, since, until)
-    events = events_for_cases(engine, [c.id for c in cases if c.id is not None])
+    with Session(engine) as session:
+        cases = cases_opened_between(session, since, until)
+        events = events_for_cases(session, [c.id for c in cases if c.id is not None])
     return summarize(cases, events, until)

@@ -1,9 +1,9 @@
 """Reading one day's digest from the store.
 
 Figures defined once in ``playbooks.metrics`` (SLA hit rate, time to acknowledge,
-walk-aways by reason) are used from there; this module only selects the day's rows.
-Every query is bounded by the day (and the day before), served by the ``created_at``,
-``opened_at`` and ``at`` indexes, so the digest costs the same on a year-old database.
+walk-aways by reason) are used from there; the day's rows come from ``store.digest``,
+``store.cases`` and ``store.incidents``, every read bounded by the day (and the day before),
+so the digest costs the same on a year-old database. This module shapes them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from statistics import mean, median
-from typing import Any
 
-from sqlalchemy import and_, or_
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.clock import utcnow
 from dashboard.digest.model import (
@@ -32,7 +30,16 @@ from dashboard.digest.model import (
 )
 from dashboard.digest.window import DayWindow
 from playbooks import metrics
-from store.models import Author, Case, CaseEvent, Incident, Mention, Score
+from store.cases import (
+    cases_by_id,
+    cases_closed_between,
+    cases_opened_between,
+    events_between,
+    events_for_cases,
+)
+from store.digest import DayMention, authors_by_id, mention_texts, mentions_between
+from store.incidents import incidents_overlapping
+from store.models import Case, CaseEvent
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +60,15 @@ def build_digest(
     prev = window.previous
     digest = Digest(brand=brand, window=window, generated_at=now or utcnow())
     with Session(engine) as s:
-        mentions = _mentions(s, prev.start, window.end)
-        today = [m for m in mentions if m["created_at"] >= window.start]
-        before = [m for m in mentions if m["created_at"] < window.start]
-        opened_today = _cases(s, col(Case.opened_at), window)
-        opened_before = _cases(s, col(Case.opened_at), prev)
-        closed_today = _cases(s, col(Case.closed_at), window)
-        closed_before = _cases(s, col(Case.closed_at), prev)
-        events_today = _events(s, window)
-        events_before = _events(s, prev)
+        mentions = mentions_between(s, prev.start, window.end)
+        today = [m for m in mentions if m.created_at >= window.start]
+        before = [m for m in mentions if m.created_at < window.start]
+        opened_today = cases_opened_between(s, window.start, window.end)
+        opened_before = cases_opened_between(s, prev.start, prev.end)
+        closed_today = cases_closed_between(s, window.start, window.end)
+        closed_before = cases_closed_between(s, prev.start, prev.end)
+        events_today = events_between(s, window.start, window.end)
+        events_before = events_between(s, prev.start, prev.end)
         digest.hourly = _hourly(today, before, window, prev)
         digest.headlines = _headlines(
             today,
@@ -90,64 +97,18 @@ def build_digest(
     return digest
 
 
-def _mentions(s: Session, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Mentions in [since, until) with their latest score's label and sentiment."""
-    rows = s.exec(
-        select(  # type: ignore[call-overload]
-            Mention.id,
-            Mention.created_at,
-            Mention.author_id,
-            Mention.text,
-            Score.sentiment_label,
-            Score.sentiment,
-            Score.scored_at,
-            Score.id,
-        )
-        .join(Score, col(Score.mention_id) == col(Mention.id), isouter=True)
-        .where(col(Mention.created_at) >= since, col(Mention.created_at) < until)
-        .where(col(Mention.deleted).is_(False))
-        .order_by(col(Mention.id))
-    ).all()
-    latest: dict[int, dict[str, Any]] = {}
-    for mid, created, author, text, label, sentiment, scored_at, score_id in rows:
-        seen = latest.get(mid)
-        key = (scored_at, score_id) if scored_at is not None else None
-        if seen is None or (key is not None and (seen["key"] is None or key > seen["key"])):
-            latest[mid] = {
-                "id": mid,
-                "created_at": created,
-                "author_id": author,
-                "text": text,
-                "label": label,
-                "sentiment": sentiment,
-                "key": key,
-            }
-    return list(latest.values())
-
-
-def _cases(s: Session, column: Any, window: DayWindow) -> list[Case]:
-    return list(s.exec(select(Case).where(column >= window.start, column < window.end)).all())
-
-
-def _events(s: Session, window: DayWindow) -> list[CaseEvent]:
-    query = select(CaseEvent).where(
-        col(CaseEvent.at) >= window.start, col(CaseEvent.at) < window.end
-    )
-    return list(s.exec(query.order_by(col(CaseEvent.at), col(CaseEvent.id))).all())
-
-
 def _hourly(
-    today: Sequence[dict[str, Any]],
-    before: Sequence[dict[str, Any]],
+    today: Sequence[DayMention],
+    before: Sequence[DayMention],
     window: DayWindow,
     prev: DayWindow,
 ) -> list[HourBucket]:
     """Per local hour of day (a 25-hour day folds its repeated hour into one bucket)."""
-    counts: Counter[int] = Counter(m["created_at"].astimezone(window.zone).hour for m in today)
+    counts: Counter[int] = Counter(m.created_at.astimezone(window.zone).hour for m in today)
     negative: Counter[int] = Counter(
-        m["created_at"].astimezone(window.zone).hour for m in today if m["label"] == "negative"
+        m.created_at.astimezone(window.zone).hour for m in today if m.label == "negative"
     )
-    earlier: Counter[int] = Counter(m["created_at"].astimezone(prev.zone).hour for m in before)
+    earlier: Counter[int] = Counter(m.created_at.astimezone(prev.zone).hour for m in before)
     return [HourBucket(h, counts[h], negative[h], earlier[h]) for h in range(24)]
 
 
@@ -161,8 +122,8 @@ def _median_ack(cases: Sequence[Case]) -> float | None:
 
 
 def _headlines(
-    today: Sequence[dict[str, Any]],
-    before: Sequence[dict[str, Any]],
+    today: Sequence[DayMention],
+    before: Sequence[DayMention],
     opened_today: Sequence[Case],
     opened_before: Sequence[Case],
     closed_today: Sequence[Case],
@@ -170,8 +131,8 @@ def _headlines(
     events_today: Sequence[CaseEvent],
     events_before: Sequence[CaseEvent],
 ) -> list[Headline]:
-    def negatives(rows: Sequence[dict[str, Any]]) -> float | None:
-        return _share(sum(1 for m in rows if m["label"] == "negative"), len(rows))
+    def negatives(rows: Sequence[DayMention]) -> float | None:
+        return _share(sum(1 for m in rows if m.label == "negative"), len(rows))
 
     def closed(cases: Sequence[Case], stage: str) -> int:
         return sum(1 for c in cases if c.stage == stage and not c.is_open)
@@ -211,33 +172,10 @@ def _headlines(
     ]
 
 
-def _authors(s: Session, ids: set[int]) -> dict[int, Author]:
-    if not ids:
-        return {}
-    out: dict[int, Author] = {}
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), 500):
-        rows = s.exec(select(Author).where(col(Author.id).in_(ordered[i : i + 500]))).all()
-        out.update({a.id: a for a in rows if a.id is not None})
-    return out
-
-
-def _texts(s: Session, ids: set[int]) -> dict[int, str]:
-    ordered = sorted(i for i in ids if i is not None)
-    out: dict[int, str] = {}
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i : i + 500]
-        query = select(Mention.id, Mention.text).where(col(Mention.id).in_(chunk))
-        out.update((mid, text) for mid, text in s.exec(query).all() if mid is not None)
-    return out
-
-
 def _case_events(s: Session, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
     by_case: dict[int, list[CaseEvent]] = defaultdict(list)
-    for i in range(0, len(case_ids), 500):
-        query = select(CaseEvent).where(col(CaseEvent.case_id).in_(case_ids[i : i + 500]))
-        for e in s.exec(query.order_by(col(CaseEvent.at), col(CaseEvent.id))).all():
-            by_case[e.case_id].append(e)
+    for e in events_for_cases(s, case_ids):
+        by_case[e.case_id].append(e)
     return by_case
 
 
@@ -251,8 +189,8 @@ def _new_critics(
         for cid, evs in _case_events(s, ids).items()
     }
     first = {c.id: opened.get(c.id or -1) or c.latest_mention_id for c in top}
-    texts = _texts(s, {m for m in first.values() if m is not None})
-    authors = _authors(s, {c.author_id for c in top})
+    texts = mention_texts(s, first.values())
+    authors = authors_by_id(s, {c.author_id for c in top})
     rows = []
     for c in top:
         a = authors.get(c.author_id)
@@ -273,13 +211,8 @@ def _new_critics(
 
 def _breaches(s: Session, events: Sequence[CaseEvent], window: DayWindow) -> list[Breach]:
     escalations = [e for e in events if e.kind == "escalated"]
-    cases = {
-        c.id: c
-        for c in s.exec(
-            select(Case).where(col(Case.id).in_(sorted({e.case_id for e in escalations}) or [-1]))
-        ).all()
-    }
-    authors = _authors(s, {c.author_id for c in cases.values()})
+    cases = cases_by_id(s, {e.case_id for e in escalations})
+    authors = authors_by_id(s, {c.author_id for c in cases.values()})
     out = []
     for e in escalations:
         c = cases.get(e.case_id)
@@ -313,8 +246,8 @@ def _conversions(s: Session, closed: Sequence[Case]) -> list[Conversion]:
         with_mentions = [e.mention_id for e in evs if e.mention_id]
         first = with_mentions[0] if with_mentions else None
         mention_ids[c.id or 0] = (first, c.latest_mention_id or first)
-    texts = _texts(s, {m for pair in mention_ids.values() for m in pair if m is not None})
-    authors = _authors(s, {c.author_id for c in fans})
+    texts = mention_texts(s, [m for pair in mention_ids.values() for m in pair])
+    authors = authors_by_id(s, {c.author_id for c in fans})
     out = []
     for c in fans:
         first, last = mention_ids[c.id or 0]
@@ -334,11 +267,7 @@ def _conversions(s: Session, closed: Sequence[Case]) -> list[Conversion]:
 
 
 def _incidents(s: Session, window: DayWindow) -> list[IncidentRow]:
-    live = and_(
-        col(Incident.started_at) < window.end,
-        or_(col(Incident.ended_at).is_(None), col(Incident.ended_at) >= window.start),
-    )
-    rows = s.exec(select(Incident).where(live).order_by(col(Incident.started_at))).all()
+    rows = incidents_overlapping(s, window.start, window.end)
     return [
         IncidentRow(
             kind=i.kind,
@@ -351,19 +280,19 @@ def _incidents(s: Session, window: DayWindow) -> list[IncidentRow]:
     ]
 
 
-def _voices(s: Session, today: Sequence[dict[str, Any]], n: int) -> list[Voice]:
-    by_author: dict[int, list[dict[str, Any]]] = defaultdict(list)
+def _voices(s: Session, today: Sequence[DayMention], n: int) -> list[Voice]:
+    by_author: dict[int, list[DayMention]] = defaultdict(list)
     for m in today:
-        by_author[m["author_id"]].append(m)
-    authors = _authors(s, set(by_author))
+        by_author[m.author_id].append(m)
+    authors = authors_by_id(s, set(by_author))
     ranked = sorted(
         (a for a in authors.values() if not a.is_brand),
         key=lambda a: (-(a.followers or 0), -len(by_author[a.id or 0]), a.handle),
     )[:n]
     out = []
     for a in ranked:
-        posts = sorted(by_author[a.id or 0], key=lambda m: m["created_at"])
-        scores = [m["sentiment"] for m in posts if m["sentiment"] is not None]
+        posts = sorted(by_author[a.id or 0], key=lambda m: m.created_at)
+        scores = [m.sentiment for m in posts if m.sentiment is not None]
         out.append(
             Voice(
                 handle=a.handle,
@@ -371,7 +300,7 @@ def _voices(s: Session, today: Sequence[dict[str, Any]], n: int) -> list[Voice]:
                 followers=a.followers or 0,
                 mentions=len(posts),
                 mean_sentiment=mean(scores) if scores else None,
-                sample_text=posts[-1]["text"],
+                sample_text=posts[-1].text,
             )
         )
     return out

@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select, true
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 from core.clock import utcnow
-from dashboard.queries import newest_score_id
 from playbooks import metrics
-from store.models import Author, Case, Mention, Score
+from store import analytics
+from store.cases import cases_opened_between, events_for_cases
 
 FUNNEL = ("acknowledge", "empathize", "goodwill", "fan")
 TIERS = ("<1k", "1k–10k", "10k–100k", "100k+")
@@ -36,28 +36,14 @@ def tier(followers: int | None) -> str:
 
 def window(conn: Connection, days: int) -> tuple[datetime, datetime]:
     """``(since, until)``: the ``days`` up to the newest mention (or now, with none)."""
-    newest = conn.execute(select(func.max(Mention.created_at))).scalar()
-    until = _as_aware(newest) if newest is not None else utcnow()
+    newest = analytics.newest_mention_time(conn)
+    until = newest if newest is not None else utcnow()
     return until - timedelta(days=days), until + timedelta(seconds=1)
-
-
-def _as_aware(value: datetime | str) -> datetime:
-    from core.clock import as_utc
-
-    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def volume_by_day(conn: Connection, since: datetime, until: datetime) -> pd.DataFrame:
     """Mentions per day and source, with the mean sentiment of their newest scores."""
-    day = func.date(Mention.created_at).label("day")
-    rows = conn.execute(
-        select(day, Mention.source, func.count(), func.avg(Score.sentiment))
-        .select_from(Mention)
-        .outerjoin(Score, Score.id == newest_score_id(Mention.id))
-        .where(Mention.created_at >= since, Mention.created_at < until)
-        .group_by(day, Mention.source)
-        .order_by(day)
-    ).all()
+    rows = analytics.volume_by_day(conn, since, until)
     df = pd.DataFrame(rows, columns=["day", "source", "mentions", "sentiment"])
     df["day"] = pd.to_datetime(df["day"])
     return df
@@ -72,8 +58,9 @@ def case_figures(engine: Engine, since: datetime, until: datetime) -> dict[str, 
 
     The definitions are ``playbooks.metrics``' (shared with the digest).
     """
-    cases = metrics.cases_opened_between(engine, since, until)
-    events = metrics.events_for_cases(engine, [c.id for c in cases if c.id is not None])
+    with Session(engine) as session:
+        cases = cases_opened_between(session, since, until)
+        events = events_for_cases(session, [c.id for c in cases if c.id is not None])
     minutes = metrics.minutes_to_acknowledge(cases)
     reached = metrics.funnel(cases)
     walks = metrics.walkaways_by_reason(cases)
@@ -92,16 +79,10 @@ def case_figures(engine: Engine, since: datetime, until: datetime) -> dict[str, 
 
 def fairness(engine: Engine, since: datetime, until: datetime) -> pd.DataFrame:
     """Reply rate and time to first answer by follower tier, for cases opened in the window."""
-    cases = metrics.cases_opened_between(engine, since, until)
-    author_ids = sorted({c.author_id for c in cases})
-    followers: dict[int, int] = {}
-    with engine.connect() as conn:
-        for i in range(0, len(author_ids), 500):
-            chunk = author_ids[i : i + 500]
-            rows = conn.execute(
-                select(Author.id, Author.followers).where(Author.id.in_(chunk))
-            ).all()
-            followers.update({r.id: r.followers or 0 for r in rows})
+    with Session(engine) as session:
+        cases = cases_opened_between(session, since, until)
+        authors = [c.author_id for c in cases]
+        followers = analytics.followers_by_author(session.connection(), authors)
     by_tier: dict[str, list[Any]] = {t: [] for t in TIERS}
     for c in cases:
         by_tier[tier(followers.get(c.author_id))].append(c)
@@ -122,21 +103,7 @@ def fairness(engine: Engine, since: datetime, until: datetime) -> pd.DataFrame:
 
 def authors_in_window(conn: Connection, since: datetime, until: datetime) -> pd.DataFrame:
     """Every author who mentioned the brand in the window, with volume and mean sentiment."""
-    rows = conn.execute(
-        select(
-            Author.id,
-            Author.handle,
-            Author.display_name,
-            Author.platform,
-            Author.followers,
-            func.count(Mention.id),
-            func.avg(Score.sentiment),
-        )
-        .join(Mention, Mention.author_id == Author.id)
-        .outerjoin(Score, Score.id == newest_score_id(Mention.id))
-        .where(Mention.created_at >= since, Mention.created_at < until, ~Author.is_brand)
-        .group_by(Author.id)
-    ).all()
+    rows = analytics.authors_in_window(conn, since, until)
     cols = ["author_id", "handle", "name", "platform", "followers", "mentions", "sentiment"]
     df = pd.DataFrame(rows, columns=cols)
     df["followers"] = df["followers"].fillna(0).astype(int)
@@ -154,22 +121,6 @@ def top_contributors(authors: pd.DataFrame, share: float = 0.01) -> pd.DataFrame
 
 def repeat_critics(conn: Connection, *, min_cases: int = 2, limit: int = 100) -> pd.DataFrame:
     """Authors with ``min_cases`` or more cases, open or closed, most cases first."""
-    n_cases = func.count(Case.id).label("cases")
-    rows = conn.execute(
-        select(
-            Author.id,
-            Author.handle,
-            Author.platform,
-            Author.followers,
-            n_cases,
-            func.sum(case((Case.is_open == true(), 1), else_=0)),
-            func.max(Case.opened_at),
-        )
-        .join(Case, Case.author_id == Author.id)
-        .group_by(Author.id)
-        .having(n_cases >= min_cases)
-        .order_by(n_cases.desc())
-        .limit(limit)
-    ).all()
+    rows = analytics.repeat_critics(conn, min_cases=min_cases, limit=limit)
     cols = ["author_id", "handle", "platform", "followers", "cases", "open", "last_opened"]
     return pd.DataFrame(rows, columns=cols)

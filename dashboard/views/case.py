@@ -13,10 +13,11 @@ import streamlit as st
 from core.clock import utcnow
 from core.errors import Critic2fanError
 from dashboard.auth import Permission
-from dashboard.queries import CaseDetail, TimelineItem, active_staff, fetch_case
+from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
 from dashboard.views import actions
 from dashboard.views.common import Board, banners, board, countdown, plain, playbook, show_error
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
+from store.users import active_staff
 
 TIMELINE_SHOWN = 60
 STAGE_COLORS = {

@@ -13,19 +13,19 @@ import pandas as pd
 import streamlit as st
 
 from core.clock import utcnow
+from dashboard.assignment import plan_assignments
 from dashboard.auth import Permission
-from dashboard.queries import (
+from dashboard.views.common import Board, banners, board, countdown
+from store.board import (
     QueueFilters,
     QueueRow,
-    active_staff,
     count_open,
     fetch_queue,
     filter_options,
     open_load,
-    plan_assignments,
     unassigned_open,
 )
-from dashboard.views.common import Board, banners, board, countdown
+from store.users import active_staff
 
 PAGE_SIZE = 50
 REFRESH = timedelta(seconds=float(os.environ.get("CRITIC2FAN_BOARD_REFRESH_SECONDS", "30")))

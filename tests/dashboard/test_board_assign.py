@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from dashboard.queries import plan_assignments
+from dashboard.assignment import plan_assignments
 
 
 def test_plan__least_loaded_fills_the_emptiest_first() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.queries import full_scans
+from store.board import full_scans
 
 
 def test_full_scans__flags_a_table_scan_but_not_an_index_scan() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dashboard.queries import QueueFilters, count_open, explain_queue, fetch_queue, full_scans
+from store.board import QueueFilters, count_open, explain_queue, fetch_queue, full_scans
 from store.engine import session_scope
 from store.models import Case, CaseEvent
 from tests.dashboard.board_helpers import (

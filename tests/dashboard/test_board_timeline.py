@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dashboard.queries import build_timeline
+from dashboard.timeline import build_timeline
 from store.models import CaseEvent, Mention
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
