@@ -45,7 +45,7 @@ THREADS = 2
 
 def sample_texts() -> list[str]:
     """The sample mentions' texts, in stream order (duplicates and pile-ons included)."""
-    path = ROOT / "critic2fan" / "sample" / "mentions.jsonl"
+    path = ROOT / "sample" / "mentions.jsonl"
     texts = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:

@@ -125,7 +125,7 @@ def exactly_once(engine: Engine, url: str, n: int, folder: Path) -> dict[str, ob
 
 # -- scaling with the real model ---------------------------------------------------------------
 def sample_texts() -> list[str]:
-    path = ROOT / "critic2fan" / "sample" / "mentions.jsonl"
+    path = ROOT / "sample" / "mentions.jsonl"
     with path.open(encoding="utf-8") as fh:
         return [str(json.loads(line).get("text") or "") for line in fh if line.strip()]
 

@@ -46,8 +46,8 @@ class DemoSummary:
 
 def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
     """Import, score and work the sample; idempotent (a second run adds no rows)."""
-    from critic2fan.sample import MENTIONS_PATH
     from listener.importer import import_file
+    from sample import MENTIONS_PATH
 
     engine = actx.engine()
     now = now or utcnow()
@@ -70,8 +70,8 @@ def _time_shift(engine: Engine, now: datetime) -> timedelta:
     stored = load_cursor(engine, SHIFT_CURSOR)
     if stored is not None:
         return timedelta(seconds=float(stored))
-    from critic2fan.sample import MENTIONS_PATH
     from listener.files import GoodRow, read_import_file
+    from sample import MENTIONS_PATH
 
     latest = max(
         row.record.created_at for row in read_import_file(MENTIONS_PATH) if isinstance(row, GoodRow)

@@ -17,7 +17,7 @@ from playbooks.runner import process_pending
 from playbooks.schema import Playbook
 from store.models import Author, Case, Mention, Score
 
-SAMPLE = Path(__file__).resolve().parents[2] / "critic2fan" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample"
 MENTIONS, TRUTH = SAMPLE / "mentions.jsonl", SAMPLE / "truth.jsonl"
 LABEL_PROBS = {
     "negative": (0.88, 0.08, 0.04),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from critic2fan.sample import MENTIONS_PATH, TRUTH_PATH, generate
+from sample import MENTIONS_PATH, TRUTH_PATH, generate
 
 Row = dict[str, Any]
 Key = tuple[str, str]

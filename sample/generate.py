@@ -1,6 +1,7 @@
-"""Write the bundled Brightloop sample: ``python -m critic2fan.sample.generate [--out DIR]``.
+"""Write the bundled Brightloop sample: ``python -m sample.generate [--out DIR]``.
 
-The output is deterministic: the same code writes byte-identical files every time.
+Reads the content from ``sample/data/*.yaml``. The output is deterministic: the same data and
+code write byte-identical files every time.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from critic2fan.sample import ids
-from critic2fan.sample.facts import CLAIMS
-from critic2fan.sample.model import OUTCOMES, Post
-from critic2fan.sample.people import People
-from critic2fan.sample.scenarios import BUILDERS, Builder
+from sample import data as sample_data
+from sample import ids
+from sample.model import OUTCOMES, Post
+from sample.people import People
+from sample.scenarios import BUILDERS, Builder
 
 SEED = "brightloop-sample-2026-11"
 DATA_DIR = Path(__file__).resolve().parent
@@ -68,10 +69,13 @@ def derived_tags(post: Post) -> set[str]:
     return tags
 
 
-def build(seed: str = SEED) -> tuple[list[Post], People]:
+def build(
+    seed: str = SEED, data: sample_data.SampleData | None = None
+) -> tuple[list[Post], People]:
     """Run every scenario and give each post and author its platform id, in time order."""
-    people = People(f"{seed}:people")
-    builder = Builder(people, seed)
+    data = data or sample_data.load()
+    people = People(f"{seed}:people", data.people)
+    builder = Builder(people, seed, data)
     for scenario in BUILDERS:
         scenario(builder)
     rng = random.Random(f"{seed}:ids")
@@ -169,9 +173,10 @@ def mention_lines(posts: Sequence[Post], people: People, seed: str = SEED) -> li
     return result
 
 
-def render(seed: str = SEED) -> tuple[str, str]:
+def render(seed: str = SEED, data: sample_data.SampleData | None = None) -> tuple[str, str]:
     """The text of the mentions file and the truth file."""
-    posts, people = build(seed)
+    data = data or sample_data.load()
+    posts, people = build(seed, data)
     exported = mention_lines(posts, people, seed)
     rng = random.Random(f"{seed}:fields")
     threaded = {id(p.root) for p in posts if p.parent is not None}
@@ -226,8 +231,8 @@ def render(seed: str = SEED) -> tuple[str, str]:
                     }
                 )
             )
-    for claim in CLAIMS:
-        truth.append(_dump({"kind": "claim", **claim._asdict()}))
+    for claim in data.claims.claims:
+        truth.append(_dump({"kind": "claim", **claim.model_dump()}))
     return mentions, "".join(line + "\n" for line in truth)
 
 

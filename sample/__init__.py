@@ -1,6 +1,7 @@
 """The bundled sample: public mentions of the fictional brand Brightloop, with ground truth.
 
-Regenerate with ``python -m critic2fan.sample.generate``; see docs/sample-data.md.
+The content is in ``sample/data/*.yaml``; regenerate the two files with
+``python -m sample.generate``. See docs/sample-data.md.
 """
 
 from __future__ import annotations

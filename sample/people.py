@@ -1,86 +1,20 @@
-"""Made-up people: handles, display names, audience sizes and account ages per platform."""
+"""Made-up people: handles, display names, audience sizes and account ages per platform.
+
+The name pools come from ``data/people.yaml``; how they are combined is here.
+"""
 
 from __future__ import annotations
 
 import math
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from typing import cast
 
-from critic2fan.sample.model import BRAND_HANDLE, UTC, Author
+from sample.data import PeopleFile, Platform
+from sample.model import BRAND_HANDLE, UTC, Author
 
-FIRST = (  # noqa: SIM905
-    "Aaliyah Aaron Abby Adrian Aisha Alex Amara Andre Anika Ben Bianca Brandon Caleb Camila "
-    "Carmen Chloe Chris Dana Darius Deb Derek Devon Elena Eli Emeka Erin Ethan Farah Felix "
-    "Gabe Grace Hana Hector Imani Isaac Ivy Jada Jamal Jess Joel Jordan Josie Kai Kara Keith "
-    "Kiran Kofi Lars Leah Leo Liam Lila Luis Maddie Malik Mara Maya Megan Mei Miguel Mo Nadia "
-    "Nate Nia Nico Olga Omar Owen Paige Pat Quinn Rafael Rachel Reza Rhea Rosa Ryan Sam Sana "
-    "Seth Shauna Sofia Tariq Tessa Theo Tom Tori Uma Val Vikram Wes Yara Yusuf Zach Zoe"
-).split()
-LAST = (  # noqa: SIM905
-    "Abbott Adeyemi Alvarez Bauer Bell Brennan Castillo Chen Cho Dawson Diaz Dubois Ellis "
-    "Erikson Foster Fujita Garcia Gill Greene Hale Hughes Ibrahim Iyer Jensen Kaur Kim "
-    "Kowalski Larsen Lee Lopez Mahoney Mbeki Moreno Murphy Nakamura Nguyen Novak Obi Ortiz "
-    "Park Patel Price Quint Reyes Rossi Sato Schultz Shah Silva Sorensen Stone Sullivan "
-    "Torres Tran Ueda Vance Vargas Walsh Webb Wong Yilmaz Young Zhou"
-).split()
-WORDS = (  # noqa: SIM905
-    "maple river pixel cobalt ember fern harbor juniper lantern moss nova orbit pepper quartz "
-    "rust sable thistle tundra velvet willow static router packet byte latency dial modem "
-    "backhaul cable fiber signal coffee bagel taco waffle cactus otter heron badger fox moth"
-).split()
-LOCALE_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "es": (
-        ("Lucía", "Carlos", "Mariana", "Javier", "Valentina", "Diego", "Ximena", "Andrés"),
-        ("Fernández", "Méndez", "Ríos", "Gutiérrez", "Salazar", "Ortega", "Navarro", "Peña"),
-    ),
-    "de": (
-        ("Jonas", "Lena", "Felix", "Katrin", "Maximilian", "Anja", "Lukas"),
-        ("Müller", "Schäfer", "Becker", "Wagner", "Hoffmann", "Krüger", "Vogel"),
-    ),
-    "fr": (
-        ("Camille", "Julien", "Élodie", "Mathieu", "Chloé", "Antoine", "Léa"),
-        ("Lefèvre", "Moreau", "Girard", "Bérubé", "Gagnon", "Rousseau", "Tremblay"),
-    ),
-    "pt": (
-        ("João", "Ana", "Thiago", "Beatriz", "Rafael", "Camila", "Lucas"),
-        ("Silva", "Souza", "Oliveira", "Costa", "Pereira", "Almeida", "Ribeiro"),
-    ),
-    "ja": (
-        ("Haruto", "Yui", "Sota", "Aoi", "Ren", "Mio", "Daiki"),
-        ("Sato", "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Kobayashi"),
-    ),
-    "ar": (
-        ("Layla", "Omar", "Yasmin", "Karim", "Huda", "Samir", "Rania"),
-        ("Haddad", "Khalil", "Nasser", "Saleh", "Mansour", "Aziz", "Hamdan"),
-    ),
-}
-ARABIC_DISPLAY = ("ليلى", "عمر", "ياسمين", "كريم", "هدى", "سمير", "رانيا")
-JAPANESE_DISPLAY = ("はると", "ゆい", "そうた", "あおい", "れん", "みお", "だいき")
-MASTODON_INSTANCES = (
-    "mastodon.social",
-    "fosstodon.org",
-    "hachyderm.io",
-    "mstdn.social",
-    "chaos.social",
-    "mastodon.online",
-    "infosec.exchange",
-    "toot.community",
-)
-#: The earliest plausible account creation per platform.
-EARLIEST = {
-    "x": "2008-06-01",
-    "reddit": "2008-01-01",
-    "bluesky": "2023-05-01",
-    "mastodon": "2017-04-01",
-}
 SUBREDDIT_STYLES = ("Adj_Noun", "words", "throwaway", "name_digits")
-ADJECTIVES = (  # noqa: SIM905
-    "Quiet Salty Sleepy Brave Grumpy Lucky Fuzzy Cosmic Feral Polite Tired Rural"
-).split()
-NOUNS = (  # noqa: SIM905
-    "Otter Lighthouse Potato Falcon Router Walrus Pancake Cactus Heron Goblin Spoon"
-).split()
 
 
 def _ascii(text: str) -> str:
@@ -91,29 +25,24 @@ def _ascii(text: str) -> str:
 class People:
     """Hands out authors with unique handles per platform; deterministic for one seed."""
 
-    def __init__(self, seed: str) -> None:
+    def __init__(self, seed: str, pools: PeopleFile) -> None:
         self.rng = random.Random(seed)
+        self.pools = pools
         self.authors: list[Author] = []
         self._taken: set[tuple[str, str]] = set()
         self.brand: dict[str, Author] = {}
-        for platform, followers, following, created, instance in (
-            ("x", 182_400, 1_204, "2014-03-11T16:20:00", "mastodon.social"),
-            ("reddit", None, None, "2019-06-02T09:12:00", "mastodon.social"),
-            ("bluesky", 23_950, 310, "2023-08-29T14:03:00", "mastodon.social"),
-            ("mastodon", 8_770, 96, "2022-11-08T18:45:00", "mastodon.social"),
-        ):
+        for account in pools.brand_accounts:
             brand = Author(
-                platform=platform,
+                platform=account.platform,
                 handle=BRAND_HANDLE,
-                name=None if platform == "reddit" else "Brightloop",
-                followers=followers,
-                following=following,
-                created=datetime.fromisoformat(created).replace(tzinfo=UTC),
+                name=None if account.platform == "reddit" else "Brightloop",
+                followers=account.followers,
+                following=account.following,
+                created=account.created.replace(tzinfo=UTC),
                 persona="brand",
-                instance=instance,
             )
             self._add(brand)
-            self.brand[platform] = brand
+            self.brand[account.platform] = brand
 
     def _add(self, author: Author) -> Author:
         key = (author.platform, author.handle.lower())
@@ -132,19 +61,15 @@ class People:
         *,
         followers: int | None = None,
         following: int | None = None,
-        created: str | None = None,
+        created: datetime | None = None,
     ) -> Author:
-        """An author whose handle and name are written out in the scenario."""
+        """An author whose handle and name are written out in the scenario (times in UTC)."""
         rng = self.rng
         if followers is None and platform != "reddit":
             followers = self._audience(persona)
         if following is None and platform != "reddit":
             following = int(rng.uniform(60, 900))
-        when = (
-            datetime.fromisoformat(created).replace(tzinfo=UTC)
-            if created
-            else self._created(persona, platform)
-        )
+        when = created.replace(tzinfo=UTC) if created else self._created(persona, platform)
         instance = "mastodon.social"
         if platform == "mastodon" and "@" in handle:
             instance = handle.split("@", 1)[1]
@@ -190,18 +115,17 @@ class People:
         )
 
     def _name(self, locale: str) -> tuple[str, str, str]:
-        rng = self.rng
-        if locale in LOCALE_NAMES:
-            firsts, lasts = LOCALE_NAMES[locale]
+        rng, pools = self.rng, self.pools
+        if locale in pools.locale_names:
+            firsts, lasts = pools.locale_names[locale].first, pools.locale_names[locale].last
             index = rng.randrange(len(firsts))
             first, last = firsts[index], rng.choice(lasts)
             display = f"{first} {last}"
-            if locale == "ar" and rng.random() < 0.6:
-                display = ARABIC_DISPLAY[index % len(ARABIC_DISPLAY)]
-            if locale == "ja" and rng.random() < 0.6:
-                display = JAPANESE_DISPLAY[index % len(JAPANESE_DISPLAY)]
+            scripts = {"ar": pools.arabic_display_names, "ja": pools.japanese_display_names}
+            if locale in scripts and rng.random() < 0.6:
+                display = scripts[locale][index % len(scripts[locale])]
             return _ascii(first), _ascii(last), display
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        first, last = rng.choice(pools.first_names), rng.choice(pools.last_names)
         style = rng.random()
         if style < 0.55:
             display = f"{first} {last}"
@@ -210,27 +134,31 @@ class People:
         elif style < 0.8:
             display = f"{first} {last[0]}."
         elif style < 0.88:
-            display = f"{first} {rng.choice('🌻🌿☕🎧🚲📚🐈🌊')}"
+            display = f"{first} {rng.choice(pools.display_emoji)}"
         elif style < 0.94:
-            display = f"{first} ({rng.choice(('she/her', 'he/him', 'they/them'))})"
+            display = f"{first} ({rng.choice(pools.pronouns)})"
         else:
-            display = f"{first.lower()} {rng.choice(WORDS)}"
+            display = f"{first.lower()} {rng.choice(pools.words)}"
         return first, last, display
 
     def _handle(self, platform: str, first: str, last: str, persona: str) -> str:
-        rng = self.rng
-        f, la, word = first.lower(), last.lower(), rng.choice(WORDS)
+        rng, pools = self.rng, self.pools
+        f, la, word = first.lower(), last.lower(), rng.choice(pools.words)
         if persona == "pileon":
             base = rng.choice((f"{f}{la}", f"{f}_{la[:4]}", f"{word}{f}", f"real{f}"))
             return f"{base[:9]}{rng.randrange(1000, 99999)}"[:15]
         if platform == "reddit":
             style = rng.choice(SUBREDDIT_STYLES)
             if style == "Adj_Noun":
-                return f"{rng.choice(ADJECTIVES)}_{rng.choice(NOUNS)}_{rng.randrange(10, 9999)}"
+                adjective, noun = (
+                    rng.choice(pools.reddit_adjectives),
+                    rng.choice(pools.reddit_nouns),
+                )
+                return f"{adjective}_{noun}_{rng.randrange(10, 9999)}"
             if style == "throwaway":
                 return f"throwaway_{word}{rng.randrange(10, 999)}"
             if style == "words":
-                return f"{word}{rng.choice(NOUNS).lower()}"
+                return f"{word}{rng.choice(pools.reddit_nouns).lower()}"
             return f"{f}_{la}{rng.randrange(1, 99)}"
         options = [f"{f}{la}", f"{f}_{la}", f"{f}{rng.randrange(1, 9999)}", f"{f}_{word}"]
         options += [f"{word}{f}", f"{f[0]}{la}", f"the{f}{la[:3]}", f"{f}.{la}"]
@@ -240,10 +168,10 @@ class People:
         if platform == "bluesky":
             base = base.replace("_", "-")
             if rng.random() < 0.12:
-                return f"{f}{la}.{rng.choice(('com', 'net', 'dev', 'me', 'xyz'))}"
+                return f"{f}{la}.{rng.choice(pools.bluesky_domains)}"
             return f"{base}.bsky.social"
         user = base.replace(".", "_")
-        instance = rng.choice(MASTODON_INSTANCES)
+        instance = rng.choice(pools.mastodon_instances)
         return user if instance == "mastodon.social" else f"{user}@{instance}"
 
     def _audience(self, persona: str) -> int:
@@ -261,6 +189,7 @@ class People:
             return datetime(2026, 11, 18, tzinfo=UTC) - timedelta(
                 days=days_before, seconds=rng.randrange(86_400)
             )
-        start = datetime.fromisoformat(EARLIEST[platform]).replace(tzinfo=UTC)
+        earliest = self.pools.earliest_account[cast(Platform, platform)]
+        start = datetime.combine(earliest, time(), UTC)
         span = (datetime(2026, 10, 1, tzinfo=UTC) - start).total_seconds()
         return start + timedelta(seconds=int(span * rng.random() ** 0.8))

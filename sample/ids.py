@@ -12,7 +12,7 @@ import random
 import re
 from datetime import datetime
 
-from critic2fan.sample.model import Author, Post
+from sample.model import Author, Post
 
 TWITTER_EPOCH_MS = 1288834974657
 _B32_SORT = "234567abcdefghijklmnopqrstuvwxyz"
