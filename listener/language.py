@@ -105,6 +105,12 @@ def with_language(record: MentionRecord) -> MentionRecord:
     return record.model_copy(update={"lang": guess.code, "lang_confidence": guess.confidence})
 
 
+def language_of(text: str) -> tuple[str | None, float | None]:
+    """(language, confidence) as a mention with this text and no platform tag is stored."""
+    guess = guess_language(text)
+    return (guess.code, guess.confidence) if guess is not None else (None, None)
+
+
 def looks_english(text: str) -> bool:
     """Enough common English function words (short tweets fool n-grams)."""
     words = [w.lower() for w in _WORDS.findall(_NOISE.sub(" ", text))]

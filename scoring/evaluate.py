@@ -24,6 +24,8 @@ _TRUE = {"1", "true", "yes", "toxic", "insult"}
 _FALSE = {"0", "false", "no", "clean", "not_insult"}
 
 Predictor = Callable[[Sequence[str]], np.ndarray]
+#: A text's language and the detector's confidence, as the listener would store them.
+LanguageOf = Callable[[str], tuple[str | None, float | None]]
 
 
 def read_labelled_csv(path: Path, task: str) -> tuple[list[str], list[int]]:
@@ -60,13 +62,22 @@ def read_labelled_csv(path: Path, task: str) -> tuple[list[str], list[int]]:
     return texts, labels
 
 
-def scorer_predictor(scorer: Scorer, task: str, batch_size: int = 256) -> Predictor:
-    """Sentiment probabilities ``(n, 3)`` or toxicity ``(n,)`` from a scorer."""
+def scorer_predictor(
+    scorer: Scorer, task: str, batch_size: int = 256, *, language_of: LanguageOf | None = None
+) -> Predictor:
+    """Sentiment probabilities ``(n, 3)`` or toxicity ``(n,)`` from a scorer.
+
+    ``language_of`` gives each text the language a stored mention would carry, so the
+    scorer flags what it would flag in production; without it every text is read.
+    """
 
     def predict(texts: Sequence[str]) -> np.ndarray:
         rows = []
         for start in range(0, len(texts), batch_size):
-            chunk = [TextInput(t) for t in texts[start : start + batch_size]]
+            chunk = [
+                TextInput(t, *(language_of(t) if language_of else (None, None)))
+                for t in texts[start : start + batch_size]
+            ]
             rows.extend(scorer.score(chunk))
         if task == "sentiment":
             return np.array([[s.p_negative, s.p_neutral, s.p_positive] for s in rows])

@@ -100,6 +100,7 @@ def eval_command(
 ) -> None:
     """Print a per-class report; the last line is one JSON object with the metrics."""
     from core.errors import InputError
+    from listener.language import language_of
     from scoring.evaluate import (
         evaluate,
         read_labelled_csv,
@@ -117,7 +118,8 @@ def eval_command(
         typer.echo(f"== baseline: VADER ({task}, {len(texts)} rows)\n{report}")
         result["baseline"] = {"name": "vader", **base_metrics}
     scorer = load_scorer(app_context(ctx).settings.model)
-    report, metrics = evaluate(scorer_predictor(scorer, task), task, texts, labels)
+    predictor = scorer_predictor(scorer, task, language_of=language_of)  # as stored mentions
+    report, metrics = evaluate(predictor, task, texts, labels)
     typer.echo(f"== {scorer.model_name} {scorer.model_version} ({task}, {len(texts)} rows)")
     typer.echo(report)
     typer.echo(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.records import AuthorRecord, MentionRecord
-from listener.language import MIN_CONFIDENCE, guess_language, with_language
+from listener.language import MIN_CONFIDENCE, guess_language, language_of, with_language
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,8 @@ def test_with_language__fills_a_missing_language_and_keeps_a_platform_tag() -> N
     assert (tagged.lang, tagged.lang_confidence) == ("pt", None)
     unclear = with_language(_record("lol ok"))
     assert (unclear.lang, unclear.lang_confidence) == (None, None)
+
+
+def test_language_of__is_what_a_stored_mention_would_carry() -> None:
+    assert language_of("Der Kundendienst ist wirklich schlecht und niemand antwortet")[0] == "de"
+    assert language_of("lol ok") == (None, None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from scoring.base import Scorer, TextInput, as_inputs
+import pytest
+
+from scoring.base import UNSUPPORTED_PROBS, Scorer, TextInput, as_inputs
 from scoring.default import DefaultScorer
 
 ODD_TEXTS = [
@@ -88,3 +90,13 @@ def test_default_scorer__same_text_twice_scores_the_same(default_scorer: Default
     default_scorer.clear_cache()
     (d,) = default_scorer.score(as_inputs([text]))
     assert abs(d.toxicity - a.toxicity) < 1e-3
+
+
+def test_eval_predictor__flags_what_a_stored_mention_would(default_scorer: DefaultScorer) -> None:
+    from scoring.evaluate import scorer_predictor
+
+    texts = ["Le service client de Brightloop est vraiment nul, je suis très déçu"]
+    read = scorer_predictor(default_scorer, "sentiment")(texts)
+    stored = scorer_predictor(default_scorer, "sentiment", language_of=lambda _t: ("fr", 0.93))
+    assert stored(texts)[0].tolist() == pytest.approx(list(UNSUPPORTED_PROBS))
+    assert read[0].tolist() != pytest.approx(list(UNSUPPORTED_PROBS))
