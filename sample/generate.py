@@ -15,11 +15,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sample import data as sample_data
 from sample import ids
+from sample.data import load
 from sample.model import OUTCOMES, Post
 from sample.people import People
 from sample.scenarios import BUILDERS, Builder
+from sample.schema import SampleData
 
 SEED = "brightloop-sample-2026-11"
 DATA_DIR = Path(__file__).resolve().parent
@@ -69,11 +70,9 @@ def derived_tags(post: Post) -> set[str]:
     return tags
 
 
-def build(
-    seed: str = SEED, data: sample_data.SampleData | None = None
-) -> tuple[list[Post], People]:
+def build(seed: str = SEED, data: SampleData | None = None) -> tuple[list[Post], People]:
     """Run every scenario and give each post and author its platform id, in time order."""
-    data = data or sample_data.load()
+    data = data or load()
     people = People(f"{seed}:people", data.people)
     builder = Builder(people, seed, data)
     for scenario in BUILDERS:
@@ -173,9 +172,9 @@ def mention_lines(posts: Sequence[Post], people: People, seed: str = SEED) -> li
     return result
 
 
-def render(seed: str = SEED, data: sample_data.SampleData | None = None) -> tuple[str, str]:
+def render(seed: str = SEED, data: SampleData | None = None) -> tuple[str, str]:
     """The text of the mentions file and the truth file."""
-    data = data or sample_data.load()
+    data = data or load()
     posts, people = build(seed, data)
     exported = mention_lines(posts, people, seed)
     rng = random.Random(f"{seed}:fields")

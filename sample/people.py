@@ -11,8 +11,8 @@ import re
 from datetime import datetime, time, timedelta
 from typing import cast
 
-from sample.data import PeopleFile, Platform
 from sample.model import BRAND_HANDLE, UTC, Author
+from sample.schema import PeopleFile, Platform
 
 SUBREDDIT_STYLES = ("Adj_Noun", "words", "throwaway", "name_digits")
 

@@ -11,9 +11,20 @@ import random
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 
-from sample import data as d
 from sample.model import DAYS, END, SPIKE_DAY, Author, Post, at
 from sample.people import People
+from sample.schema import (
+    Account,
+    Foreign,
+    Question,
+    SampleData,
+    SpikeFile,
+    SpikePost,
+    Step,
+    ThreadPost,
+    TrollPost,
+    day_time,
+)
 
 #: Relative posting activity per UTC hour (North American audience).
 HOUR_WEIGHTS = (6, 5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 7, 7, 8, 8, 8, 7, 7)
@@ -24,7 +35,7 @@ PERSONA_BY_SENTIMENT = {"positive": "fan", "neutral": "neutral", "negative": "ca
 class Builder:
     """Collects posts; every scenario draws from its own seeded random stream."""
 
-    def __init__(self, people: People, seed: str, data: d.SampleData) -> None:
+    def __init__(self, people: People, seed: str, data: SampleData) -> None:
         self.people = people
         self.seed = seed
         self.data = data
@@ -145,11 +156,11 @@ def _root(
 
 
 def _at(value: str) -> datetime:
-    day, hhmm, second = d.day_time(value)
+    day, hhmm, second = day_time(value)
     return at(day, hhmm, second)
 
 
-def _named(people: People, platform: str, account: d.Account) -> Author:
+def _named(people: People, platform: str, account: Account) -> Author:
     return people.named(
         platform,
         account.handle,
@@ -174,7 +185,7 @@ def everyday(b: Builder) -> None:
     for text in texts.sarcasm:
         _root(b, rng, text, "negative", ("complaint", "sarcasm"), persona="casual_critic")
     for item in texts.questions:
-        question = item if isinstance(item, d.Question) else d.Question(text=item)
+        question = item if isinstance(item, Question) else Question(text=item)
         post = _root(
             b, rng, question.text, "neutral", ("question",), persona="neutral", last_day=DAYS - 1
         )
@@ -199,7 +210,7 @@ def everyday(b: Builder) -> None:
                 when = later(rng, reply.created, 10, 180)
                 b.add(post.author, false.follow_up, when, "neutral", parent=reply)
     for tagged in (*texts.emoji, *texts.foreign, *texts.hostile):
-        lang = tagged.lang if isinstance(tagged, d.Foreign) else "en"
+        lang = tagged.lang if isinstance(tagged, Foreign) else "en"
         _root(
             b,
             rng,
@@ -209,7 +220,7 @@ def everyday(b: Builder) -> None:
             persona=PERSONA_BY_SENTIMENT[tagged.sentiment],
             locale=lang,
             lang=lang,
-            claim=tagged.claim if isinstance(tagged, d.Foreign) else None,
+            claim=tagged.claim if isinstance(tagged, Foreign) else None,
         )
 
 
@@ -240,7 +251,7 @@ def community(b: Builder) -> None:
             parent_time = when
 
 
-def _thread(b: Builder, rng: random.Random, post: d.ThreadPost, parent: Post | None = None) -> None:
+def _thread(b: Builder, rng: random.Random, post: ThreadPost, parent: Post | None = None) -> None:
     """Add ``post`` (a reply when ``parent`` is given) and, depth first, its replies."""
     platform = parent.source if parent is not None else str(post.platform)
     if post.author == "brand":
@@ -248,7 +259,7 @@ def _thread(b: Builder, rng: random.Random, post: d.ThreadPost, parent: Post | N
     elif post.author == "op":
         assert parent is not None  # the data model allows "op" on replies only
         author = parent.root.author
-    elif isinstance(post.author, d.Account):
+    elif isinstance(post.author, Account):
         author = _named(b.people, platform, post.author)
     elif post.author.fresh:
         author = b.people.new(platform, post.author.persona, locale=post.author.locale)
@@ -296,7 +307,7 @@ def conversations(b: Builder) -> None:
             )
             previous: Post | None = None
             for step in arc.steps:
-                day, hhmm, _ = d.day_time(step.at)
+                day, hhmm, _ = day_time(step.at)
                 when = at(day, hhmm, rng.randrange(60))
                 text, sentiment, tags = _step_defaults(step)
                 previous = b.add(
@@ -311,7 +322,7 @@ def conversations(b: Builder) -> None:
                 )
 
 
-def _step_defaults(step: d.Step) -> tuple[str, str, Sequence[str]]:
+def _step_defaults(step: Step) -> tuple[str, str, Sequence[str]]:
     """Text, sentiment and tags: a critic complains, thanks praise, the brand is neutral."""
     if step.brand is not None:
         return step.brand, step.sentiment or "neutral", ()
@@ -321,8 +332,8 @@ def _step_defaults(step: d.Step) -> tuple[str, str, Sequence[str]]:
     return str(step.critic), step.sentiment or "negative", tags
 
 
-def _troll_post(post: str | d.TrollPost) -> d.TrollPost:
-    return post if isinstance(post, d.TrollPost) else d.TrollPost(text=post)
+def _troll_post(post: str | TrollPost) -> TrollPost:
+    return post if isinstance(post, TrollPost) else TrollPost(text=post)
 
 
 def trolls(b: Builder) -> None:
@@ -381,11 +392,9 @@ def pileon(b: Builder) -> None:
         b.add(author, post.text, when, "negative", ("pileon",), deleted=post.deleted)
 
 
-def _spike_texts(rng: random.Random, spike: d.SpikeFile, extra: int) -> list[d.SpikePost]:
+def _spike_texts(rng: random.Random, spike: SpikeFile, extra: int) -> list[SpikePost]:
     """The handwritten outage posts, then ``extra`` built from the pieces."""
-    rows = [
-        post if isinstance(post, d.SpikePost) else d.SpikePost(text=post) for post in spike.posts
-    ]
+    rows = [post if isinstance(post, SpikePost) else SpikePost(text=post) for post in spike.posts]
     combos = list(itertools.product(spike.status, spike.places, spike.impact, spike.closers))
     rng.shuffle(combos)
     seen: set[tuple[str, str]] = set()
@@ -395,7 +404,7 @@ def _spike_texts(rng: random.Random, spike: d.SpikeFile, extra: int) -> list[d.S
         if (status, place) in seen or (impact, closer) in seen:
             continue
         seen.update({(status, place), (impact, closer)})
-        rows.append(d.SpikePost(text=f"{status.format(place=place)} {impact}{closer}"))
+        rows.append(SpikePost(text=f"{status.format(place=place)} {impact}{closer}"))
     return rows
 
 
@@ -407,7 +416,7 @@ def spike(b: Builder) -> None:
     for platform in ("x", "bluesky", "mastodon"):
         thread: list[Post] = []
         for update in data.status_thread:
-            day, hhmm, _ = d.day_time(update.at)
+            day, hhmm, _ = day_time(update.at)
             parent = thread[-1] if thread else None
             when = at(day, hhmm, 5 + len(platform))
             thread.append(b.add(b.brand(platform), update.text, when, "neutral", parent=parent))
@@ -465,7 +474,7 @@ def influencers_and_crossposts(b: Builder) -> None:
     for post in b.data.threads.influencers:
         _thread(b, rng, post)
     for cross in b.data.threads.crossposts:
-        day, hhmm, _ = d.day_time(cross.at)
+        day, hhmm, _ = day_time(cross.at)
         for index, (platform, handle) in enumerate(cross.accounts.items()):
             author = b.people.named(platform, handle, cross.name, cross.persona)
             when = at(day, hhmm, 0) + timedelta(seconds=40 * index + rng.randrange(30))
