@@ -7,8 +7,8 @@ negative mention of the brand, so each opens its own case. For each post the clo
 from the fake platform's send to the moment the board's queue query
 (:data:`QUEUE_QUERY`) returns its case with a score and a stage; the queue is read every
 :data:`POLL_S` seconds, which bounds the figures' resolution. ``stages`` splits the time by
-the rows' own stamps: publish to stored (listener), stored to scored (scorer); the rest is
-the playbook runner and the queue read.
+the rows' own stamps: publish to stored (listener), stored to scored (scorer), scored to
+seen on the board (the playbook runner and the queue read).
 
 Prints one JSON object (last line): per database ``p50_s``, ``p95_s``, ``max_s``, ``mentions``
 and ``lost`` (posts whose case never reached the queue within ``SETTLE_S`` of the last send;
@@ -154,6 +154,7 @@ class QueueWatch:
     ) -> None:
         self.engine, self.limit, self.fetch, self.poll_s = engine, limit, fetch, poll_s
         self.seen: dict[int, float] = {}
+        self.seen_wall: dict[int, float] = {}
         self.stop = threading.Event()
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="queue-watch", daemon=True)
@@ -163,11 +164,13 @@ class QueueWatch:
             while not self.stop.is_set():
                 with self.engine.connect() as conn:
                     rows = self._read(conn)
-                now = time.monotonic()
+                now, wall = time.monotonic(), time.time()
                 for row in rows:
                     match = _TICKET.search(row.text or "")
                     if match and row.sentiment is not None and row.stage:
-                        self.seen.setdefault(int(match.group(1)), now)
+                        key = int(match.group(1))
+                        if key not in self.seen:
+                            self.seen[key], self.seen_wall[key] = now, wall
                 self.stop.wait(self.poll_s)
         except BaseException as exc:  # reported by wait_for, not lost in a thread
             self.error = exc
@@ -234,9 +237,12 @@ def stop_run(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(10)
 
 
-def stage_times(engine: Engine, sent_wall: dict[int, float]) -> dict[str, dict[str, float | None]]:
-    """Where the time went, from the rows' own stamps: publish -> stored (listener),
-    stored -> scored (scorer), scored -> on the board (playbook runner and the queue read)."""
+def stage_times(
+    engine: Engine, sent: dict[int, float], seen: dict[int, float]
+) -> dict[str, dict[str, float | None]]:
+    """Where the time went, from the rows' own stamps (wall clock): publish -> stored
+    (listener), stored -> scored (scorer), scored -> seen on the board (the playbook runner
+    and the queue read; a case's own times are the mention's, not the runner's)."""
     from sqlalchemy import select
 
     from store.models import Mention, Score
@@ -247,16 +253,17 @@ def stage_times(engine: Engine, sent_wall: dict[int, float]) -> dict[str, dict[s
         rows = conn.execute(
             select(m.text, m.fetched_at, sc.scored_at).join(Score, sc.mention_id == m.id)
         ).all()
-    listener, scorer = [], []
+    parts: dict[str, list[float]] = {"listener": [], "scorer": [], "playbook_and_board": []}
     for text, fetched_at, scored_at in rows:
         match = _TICKET.search(text or "")
         key = int(match.group(1)) if match else -1
-        if key in sent_wall:
-            listener.append(fetched_at.timestamp() - sent_wall[key])
-            scorer.append((scored_at - fetched_at).total_seconds())
+        if key in sent and key in seen:
+            parts["listener"].append(fetched_at.timestamp() - sent[key])
+            parts["scorer"].append((scored_at - fetched_at).total_seconds())
+            parts["playbook_and_board"].append(seen[key] - scored_at.timestamp())
     return {
-        "listener": {"p50_s": _seconds(listener, 50), "p95_s": _seconds(listener, 95)},
-        "scorer": {"p50_s": _seconds(scorer, 50), "p95_s": _seconds(scorer, 95)},
+        name: {"p50_s": _seconds(values, 50), "p95_s": _seconds(values, 95)}
+        for name, values in parts.items()
     }
 
 
@@ -303,7 +310,7 @@ def measure(
             watch.wait_for(timed, timeout=settle_s)
         finally:
             stop_run(proc)
-    stages = stage_times(engine, {k: jetstream.sent_wall[k] for k in timed})
+    stages = stage_times(engine, {k: jetstream.sent_wall[k] for k in timed}, watch.seen_wall)
     engine.dispose()
     latencies = [watch.seen[k] - jetstream.sent[k] for k in timed if k in watch.seen]
     return {
