@@ -40,7 +40,7 @@ LEASE = timedelta(minutes=5)
 #: Backoff while the database is unreachable: first and longest wait, in seconds.
 RETRY_FIRST_S = 0.2
 RETRY_MAX_S = 10.0
-_COLUMNS = (_M.id, _M.author_id, _M.text, _M.lang, _M.created_at)
+_COLUMNS = (_M.id, _M.author_id, _M.text, _M.lang, _M.lang_confidence, _M.created_at)
 
 
 def _pending(conn: Connection, scorer: Scorer, limit: int) -> list[Any]:
@@ -108,7 +108,7 @@ def score_batch(
     if not rows:
         return 0
     try:
-        scores = scorer.score([TextInput(r.text or "", r.lang) for r in rows])
+        scores = scorer.score([TextInput(r.text or "", r.lang, r.lang_confidence) for r in rows])
     except ScoringError:
         raise
     except Exception as exc:  # a model failure must not look like bad data

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
@@ -118,3 +120,38 @@ def test_run_worker__scores_new_mentions_until_stopped(engine: Engine) -> None:
         thread.join(timeout=10)
     assert not thread.is_alive()
     assert len(_scores(engine)) == 3
+
+
+def test_score_pending__hands_the_scorer_the_stored_language_and_confidence(
+    engine: Engine,
+) -> None:
+    from sqlalchemy import update
+
+    from scoring.base import TextInput, TextScore
+    from store.models import Mention
+
+    class Recording(FakeScorer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.languages: dict[str, tuple[str | None, float | None]] = {}
+
+        def score(self, batch: Sequence[TextInput]) -> list[TextScore]:
+            self.languages.update({i.text: (i.lang, i.lang_confidence) for i in batch})
+            return super().score(batch)
+
+    author = add_author(engine, "ann")
+    guessed = add_mention(engine, author, "le service est nul", minutes=1)
+    tagged = add_mention(engine, author, "o serviço é ruim", minutes=2)
+    add_mention(engine, author, "no language", minutes=3)
+    with engine.begin() as conn:
+        conn.execute(
+            update(Mention).where(Mention.id == guessed).values(lang="fr", lang_confidence=0.91)
+        )  # type: ignore[arg-type]
+        conn.execute(update(Mention).where(Mention.id == tagged).values(lang="pt"))  # type: ignore[arg-type]
+    scorer = Recording()
+    score_pending(engine, scorer)
+    assert scorer.languages == {
+        "le service est nul": ("fr", pytest.approx(0.91)),
+        "o serviço é ruim": ("pt", None),
+        "no language": (None, None),
+    }
