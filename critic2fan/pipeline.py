@@ -77,10 +77,10 @@ def start_pipeline(
     if listen:
         from listener.runner import Runner, matcher_for, plan_sources
 
-        plan = plan_sources(settings, sources)
+        plan = plan_sources(settings.sources, settings.brand, sources)
         pipeline.problems = plan.problems
         if plan.sources:
-            pipeline.runner = Runner(plan.sources, engine, matcher_for(settings))
+            pipeline.runner = Runner(plan.sources, engine, matcher_for(settings.brand))
             pipeline.runner.start()
 
     def score() -> None:

@@ -9,10 +9,11 @@ Secrets are ``SecretStr`` so they print masked everywhere, ``config show`` inclu
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,112 +21,16 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from core.config import (
+    BoardSettings,
+    BrandSettings,
+    ModelSettings,
+    SmtpSettings,
+    SourcesSettings,
+)
 from core.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("critic2fan.toml")
-
-
-class _Section(BaseModel):
-    """A settings section: unknown keys are errors (a typo must not pass silently)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class BrandSettings(_Section):
-    """Who we listen for: what differs between brands lives here, not in code."""
-
-    name: str = Field("Brightloop", description="The brand's display name.")
-    handles: list[str] = Field(
-        default_factory=lambda: ["brightloop"],
-        description="The brand's own account handles (their posts are staff replies).",
-    )
-    keywords: list[str] = Field(
-        default_factory=lambda: ["brightloop", "bright loop", "#brightloop", "@brightloop"],
-        description="Words and tags that make a post a mention (case-insensitive).",
-    )
-    timezone: str = Field("UTC", description="The brand's time zone (digest days, charts).")
-
-
-class XSettings(_Section):
-    """X/Twitter API v2 (pay-per-use; bring your own bearer token)."""
-
-    enabled: bool = False
-    bearer_token: SecretStr | None = None
-    use_stream: bool = Field(True, description="Filtered stream; falls back to recent search.")
-    poll_seconds: float = 60.0
-
-
-class RedditSettings(_Section):
-    """Reddit script app credentials (existing apps keep working)."""
-
-    enabled: bool = False
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
-    username: str | None = None
-    password: SecretStr | None = None
-    user_agent: str = "critic2fan/0.1 (community listening)"
-    subreddits: list[str] = Field(default_factory=list)
-    search_all: bool = Field(True, description="Also search r/all for the keywords.")
-
-
-class BlueskySettings(_Section):
-    """Bluesky via the public Jetstream firehose (no key needed)."""
-
-    enabled: bool = False
-    jetstream_url: str = "wss://jetstream.us-east.bsky.network/xrpc"
-    appview_url: str = "https://public.api.bsky.app"
-
-
-class MastodonSettings(_Section):
-    """Mastodon: one instance with an access token."""
-
-    enabled: bool = False
-    api_base_url: str | None = None
-    access_token: SecretStr | None = None
-    hashtags: list[str] = Field(default_factory=lambda: ["brightloop"])
-    poll_seconds: float = 60.0
-
-
-class SourcesSettings(_Section):
-    """Every collector's settings."""
-
-    x: XSettings = Field(default_factory=XSettings)
-    reddit: RedditSettings = Field(default_factory=RedditSettings)
-    bluesky: BlueskySettings = Field(default_factory=BlueskySettings)
-    mastodon: MastodonSettings = Field(default_factory=MastodonSettings)
-
-
-class ModelSettings(_Section):
-    """Which scorer runs, and how."""
-
-    sentiment: str = Field(
-        "default", description="'default' (offline, bundled) or a hub id / local folder."
-    )
-    toxicity: str = Field(
-        "default", description="'default' (offline, bundled) or a hub id / local folder."
-    )
-    threads: int = Field(0, ge=0, description="Compute threads; 0 means one per core.")
-    batch_size: int = Field(64, ge=1)
-    max_wait_ms: int = Field(50, ge=0, description="Longest a mention waits for its batch.")
-    cache_dir: Path | None = Field(
-        None,
-        description="Where the int8 encoder built from the bundled weights is kept; default "
-        "$CRITIC2FAN_CACHE_DIR, else ~/.cache/critic2fan.",
-    )
-
-
-class SmtpSettings(_Section):
-    """Outgoing mail for the daily digest."""
-
-    host: str = "localhost"
-    port: int = 587
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str | None = None
-    password: SecretStr | None = None
-    sender: str = "critic2fan@localhost"
-    recipients: dict[str, list[str]] = Field(
-        default_factory=dict, description="Addresses by role, e.g. {lead = ['a@b.c']}."
-    )
 
 
 class Settings(BaseSettings):
@@ -142,12 +47,19 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default: SQLite file under data_dir."
     )
     data_dir: Path = Field(Path("data"), description="Where the embedded database and files live.")
-    brand: BrandSettings = Field(default_factory=BrandSettings)
-    sources: SourcesSettings = Field(default_factory=SourcesSettings)
-    model: ModelSettings = Field(default_factory=ModelSettings)
+    brand: BrandSettings = Field(default_factory=BrandSettings, description="Who we listen for.")
+    sources: SourcesSettings = Field(
+        default_factory=SourcesSettings, description="The platforms the listener reads."
+    )
+    model: ModelSettings = Field(
+        default_factory=ModelSettings, description="Which scorer runs, and how."
+    )
     playbook_path: Path | None = Field(None, description="Playbook YAML; default: the bundled one.")
     facts_path: Path | None = Field(None, description="Facts library YAML; default: bundled.")
-    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    smtp: SmtpSettings = Field(
+        default_factory=SmtpSettings, description="Outgoing mail for the daily digest."
+    )
+    board: BoardSettings = Field(default_factory=BoardSettings, description="The community board.")
     send_replies: bool = Field(
         False, description="Send approved replies through the platforms (off: record only)."
     )
@@ -170,12 +82,31 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
 
+    @model_validator(mode="after")
+    def _resolve_cache_dir(self) -> Settings:
+        """Fill ``model.cache_dir`` here, so the scorer is handed a folder and reads no
+        environment itself."""
+        if self.model.cache_dir is None:
+            folder = default_cache_dir(os.environ)
+            self.model = self.model.model_copy(update={"cache_dir": folder})
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL to use: the configured one, or the embedded SQLite file."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'critic2fan.db').as_posix()}"
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> Path:
+    """Where built model files go when ``model.cache_dir`` is unset: ``$CRITIC2FAN_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/critic2fan``, else ``~/.cache/critic2fan``."""
+    explicit = environ.get("CRITIC2FAN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "critic2fan"
 
 
 def config_file_path() -> Path | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from critic2fan.settings import Settings
+from core.config import BrandSettings, SourcesSettings
 from listener.base import Source
 from listener.loop import LoopStats, StreamLoop
 from listener.matching import Matcher
@@ -37,23 +37,23 @@ class Plan:
     problems: list[str]
 
 
-def matcher_for(settings: Settings) -> Matcher:
-    """The brand matcher from ``settings.brand``."""
-    return Matcher(settings.brand.keywords, settings.brand.handles)
+def matcher_for(brand: BrandSettings) -> Matcher:
+    """The brand matcher: the brand's keywords and its own handles."""
+    return Matcher(brand.keywords, brand.handles)
 
 
-def plan_sources(settings: Settings, names: Sequence[str] = ()) -> Plan:
+def plan_sources(config: SourcesSettings, brand: BrandSettings, names: Sequence[str] = ()) -> Plan:
     """Sources for ``names`` (default: every enabled platform), or why each cannot run."""
     unknown = [n for n in names if n not in PLATFORMS]
     problems = [f"{n}: unknown source; choose from {', '.join(PLATFORMS)}" for n in unknown]
     chosen = [n for n in names if n in PLATFORMS] or [
-        p for p in PLATFORMS if getattr(settings.sources, p).enabled
+        p for p in PLATFORMS if getattr(config, p).enabled
     ]
     sources: list[Source] = []
-    matcher = matcher_for(settings)
+    matcher = matcher_for(brand)
     for name in chosen:
         try:
-            built, missing = _BUILDERS[name](settings, matcher)
+            built, missing = _BUILDERS[name](config, brand, matcher)
         except Exception as exc:  # a platform library refusing its arguments
             problems.append(f"{name}: cannot start: {exc}")
             continue
@@ -62,21 +62,25 @@ def plan_sources(settings: Settings, names: Sequence[str] = ()) -> Plan:
     return Plan(sources, problems)
 
 
-def _x(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+def _x(
+    config: SourcesSettings, brand: BrandSettings, matcher: Matcher
+) -> tuple[list[Source], list[str]]:
     from listener.sources.x import XSource, build_rules, make_clients
 
-    cfg = settings.sources.x
+    cfg = config.x
     if cfg.bearer_token is None:
         return [], [f"no bearer token: set {ENV}X__BEARER_TOKEN"]
     client, stream = make_clients(cfg.bearer_token.get_secret_value(), use_stream=cfg.use_stream)
-    rules = build_rules(settings.brand.keywords, settings.brand.handles)
+    rules = build_rules(brand.keywords, brand.handles)
     return [XSource(client, stream, rules, poll_seconds=cfg.poll_seconds)], []
 
 
-def _reddit(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+def _reddit(
+    config: SourcesSettings, brand: BrandSettings, matcher: Matcher
+) -> tuple[list[Source], list[str]]:
     from listener.sources.reddit import RedditSource, make_reddit
 
-    cfg = settings.sources.reddit
+    cfg = config.reddit
     missing = []
     if not cfg.client_id:
         missing.append(f"no client id: set {ENV}REDDIT__CLIENT_ID")
@@ -95,34 +99,39 @@ def _reddit(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[st
             RedditSource(reddit, "submissions", subs),
         ]
     if cfg.search_all:
-        query = " OR ".join(f'"{k}"' if " " in k else k for k in settings.brand.keywords)
+        query = " OR ".join(f'"{k}"' if " " in k else k for k in brand.keywords)
         sources.append(RedditSource(reddit, "search", query))
     return sources, []
 
 
-def _bluesky(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+def _bluesky(
+    config: SourcesSettings, brand: BrandSettings, matcher: Matcher
+) -> tuple[list[Source], list[str]]:
     from listener.sources.bluesky import BlueskySource
 
-    cfg = settings.sources.bluesky
+    cfg = config.bluesky
     return [BlueskySource(cfg.jetstream_url, cfg.appview_url, matcher)], []
 
 
-def _mastodon(settings: Settings, matcher: Matcher) -> tuple[list[Source], list[str]]:
+def _mastodon(
+    config: SourcesSettings, brand: BrandSettings, matcher: Matcher
+) -> tuple[list[Source], list[str]]:
     from listener.sources.mastodon import MastodonHashtagSource, MastodonSearchSource, make_client
 
-    cfg = settings.sources.mastodon
+    cfg = config.mastodon
     if not cfg.api_base_url:
         return [], [f"no instance: set {ENV}MASTODON__API_BASE_URL (e.g. https://mastodon.social)"]
     if cfg.access_token is None:
         return [], [f"no access token: set {ENV}MASTODON__ACCESS_TOKEN"]
     api = make_client(cfg.api_base_url, cfg.access_token.get_secret_value())
     sources: list[Source] = [MastodonHashtagSource(api, tag) for tag in cfg.hashtags]
-    words = [k for k in settings.brand.keywords if not k.startswith(("#", "@"))]
+    words = [k for k in brand.keywords if not k.startswith(("#", "@"))]
     sources += [MastodonSearchSource(api, w, poll_interval=cfg.poll_seconds) for w in words]
     return sources, []
 
 
-_BUILDERS: dict[str, Callable[[Settings, Matcher], tuple[list[Source], list[str]]]] = {
+_Builder = Callable[[SourcesSettings, BrandSettings, Matcher], tuple[list[Source], list[str]]]
+_BUILDERS: dict[str, _Builder] = {
     "x": _x,
     "reddit": _reddit,
     "bluesky": _bluesky,

@@ -13,7 +13,7 @@ from scoring.base import UNSUPPORTED_PROBS, Scorer, TextInput, TextScore
 from scoring.language import language_verdict, supported_languages
 
 if TYPE_CHECKING:
-    from critic2fan.settings import ModelSettings
+    from core.config import ModelSettings
     from scoring.default import DefaultScorer
     from scoring.hub import HubClassifier
 

@@ -30,13 +30,13 @@ def listen_command(
     from listener.runner import Runner, matcher_for, plan_sources
 
     actx = app_context(ctx)
-    plan = plan_sources(actx.settings, source or [])
+    plan = plan_sources(actx.settings.sources, actx.settings.brand, source or [])
     for problem in plan.problems:
         typer.echo(problem, err=True)
     if not plan.sources:
         hint = "" if source else " (enable one, e.g. CRITIC2FAN_SOURCES__BLUESKY__ENABLED=true)"
         raise ConfigError(f"no source can run{hint}")
-    runner = Runner(plan.sources, actx.engine(), matcher_for(actx.settings))
+    runner = Runner(plan.sources, actx.engine(), matcher_for(actx.settings.brand))
     runner.install_signal_handlers()
     runner.start()
     typer.echo(f"listening: {', '.join(s.name for s in plan.sources)}", err=True)

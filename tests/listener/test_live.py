@@ -45,7 +45,7 @@ def test_live__source_yields_valid_mentions(platform: str) -> None:
         sources=SETTINGS[platform](values),
         brand={"keywords": ["the"], "handles": []},  # common enough to see posts quickly
     )
-    plan = plan_sources(settings, [platform])
+    plan = plan_sources(settings.sources, settings.brand, [platform])
     assert plan.problems == [] and plan.sources
     source = plan.sources[0]
     timer = threading.Timer(60, source.close)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from critic2fan.settings import RedditSettings
+from core.config import RedditSettings
 from listener.loop import LoopStats
 from listener.sources.reddit import RedditSource, make_reddit
 from tests.fakes.http import Reply

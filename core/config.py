@@ -1,0 +1,143 @@
+"""The settings' sections: plain, validated schemas that the stages receive as arguments.
+
+The shell (``critic2fan.settings``) composes these into the one ``Settings`` object it reads
+from the environment and the TOML file. The packages below it import only these schemas, never
+the shell, and are handed the section they need, so none of them reads the environment.
+Every field has a description: ``config show`` and the docs are generated from it, and a test
+fails on a setting without one. Unknown keys are errors (a typo must not pass silently).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class Section(BaseModel):
+    """A settings section: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BrandSettings(Section):
+    """Who we listen for: what differs between brands lives here, not in code."""
+
+    name: str = Field("Brightloop", description="The brand's display name.")
+    handles: list[str] = Field(
+        default_factory=lambda: ["brightloop"],
+        description="The brand's own account handles (their posts are staff replies).",
+    )
+    keywords: list[str] = Field(
+        default_factory=lambda: ["brightloop", "bright loop", "#brightloop", "@brightloop"],
+        description="Words and tags that make a post a mention (case-insensitive).",
+    )
+    timezone: str = Field("UTC", description="The brand's time zone (digest days, charts).")
+
+
+class XSettings(Section):
+    """X/Twitter API v2 (pay-per-use; bring your own bearer token)."""
+
+    enabled: bool = Field(False, description="Listen on X.")
+    bearer_token: SecretStr | None = Field(None, description="The app's API v2 bearer token.")
+    use_stream: bool = Field(True, description="Filtered stream; falls back to recent search.")
+    poll_seconds: float = Field(60.0, description="Seconds between recent-search polls.")
+
+
+class RedditSettings(Section):
+    """Reddit script app credentials (existing apps keep working)."""
+
+    enabled: bool = Field(False, description="Listen on Reddit.")
+    client_id: str | None = Field(None, description="The script app's client id.")
+    client_secret: SecretStr | None = Field(None, description="The script app's secret.")
+    username: str | None = Field(None, description="Account to sign in as (optional).")
+    password: SecretStr | None = Field(None, description="That account's password.")
+    user_agent: str = Field(
+        "critic2fan/0.1 (community listening)",
+        description="User agent Reddit sees; name your app and a contact.",
+    )
+    subreddits: list[str] = Field(
+        default_factory=list, description="Subreddits to follow (posts and comments)."
+    )
+    search_all: bool = Field(True, description="Also search r/all for the keywords.")
+
+
+class BlueskySettings(Section):
+    """Bluesky via the public Jetstream firehose (no key needed)."""
+
+    enabled: bool = Field(False, description="Listen on Bluesky.")
+    jetstream_url: str = Field(
+        "wss://jetstream.us-east.bsky.network/xrpc",
+        description="The Jetstream endpoint the firehose is read from.",
+    )
+    appview_url: str = Field(
+        "https://public.api.bsky.app",
+        description="The public AppView used to look up authors' profiles.",
+    )
+
+
+class MastodonSettings(Section):
+    """Mastodon: one instance with an access token."""
+
+    enabled: bool = Field(False, description="Listen on Mastodon.")
+    api_base_url: str | None = Field(
+        None, description="The instance, e.g. https://mastodon.social."
+    )
+    access_token: SecretStr | None = Field(None, description="An access token on that instance.")
+    hashtags: list[str] = Field(
+        default_factory=lambda: ["brightloop"], description="Hashtag timelines to follow."
+    )
+    poll_seconds: float = Field(60.0, description="Seconds between keyword searches.")
+
+
+class SourcesSettings(Section):
+    """Every collector's settings."""
+
+    x: XSettings = Field(default_factory=XSettings, description="X/Twitter.")
+    reddit: RedditSettings = Field(default_factory=RedditSettings, description="Reddit.")
+    bluesky: BlueskySettings = Field(default_factory=BlueskySettings, description="Bluesky.")
+    mastodon: MastodonSettings = Field(default_factory=MastodonSettings, description="Mastodon.")
+
+
+class ModelSettings(Section):
+    """Which scorer runs, and how."""
+
+    sentiment: str = Field(
+        "default", description="'default' (offline, bundled) or a hub id / local folder."
+    )
+    toxicity: str = Field(
+        "default", description="'default' (offline, bundled) or a hub id / local folder."
+    )
+    threads: int = Field(0, ge=0, description="Compute threads; 0 means one per core.")
+    batch_size: int = Field(64, ge=1, description="Mentions scored together in one batch.")
+    max_wait_ms: int = Field(50, ge=0, description="Longest a mention waits for its batch.")
+    cache_dir: Path | None = Field(
+        None,
+        description="Where the int8 encoder built from the bundled weights is kept; default "
+        "$CRITIC2FAN_CACHE_DIR, else $XDG_CACHE_HOME/critic2fan, else ~/.cache/critic2fan.",
+    )
+
+
+class SmtpSettings(Section):
+    """Outgoing mail for the daily digest."""
+
+    host: str = Field("localhost", description="The mail server.")
+    port: int = Field(587, description="The mail server's port.")
+    security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="How the connection is protected: starttls, ssl or none."
+    )
+    username: str | None = Field(None, description="Sign-in name on the server (optional).")
+    password: SecretStr | None = Field(None, description="Sign-in password on the server.")
+    sender: str = Field("critic2fan@localhost", description="The digest's From address.")
+    recipients: dict[str, list[str]] = Field(
+        default_factory=dict, description="Addresses by role, e.g. {lead = ['a@b.c']}."
+    )
+
+
+class BoardSettings(Section):
+    """The community board."""
+
+    refresh_seconds: float = Field(
+        30.0, gt=0, description="How often the queue page refreshes its table, in seconds."
+    )
