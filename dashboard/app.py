@@ -1,31 +1,35 @@
-"""The community board: ``streamlit run dashboard/app.py`` (or ``critic2fan board``).
+"""The community board, as :func:`run` draws it on every run of the Streamlit script.
 
-Signs staff in (or, in demo mode, lets everyone in as ``demo`` and says so on every page), then
-offers the pages their role allows.
+``critic2fan board`` starts that script (``critic2fan/board/app.py``) in a child process; the
+script reads the settings and calls :func:`run` with a :class:`~dashboard.context.BoardContext`.
+The app signs staff in (or, in demo mode, lets everyone in as ``demo`` and says so on every
+page), then offers the pages their role allows.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
 from core.errors import Critic2fanError
 from dashboard.auth import DEMO_USER, Permission, StaffUser, authenticate, can
-from dashboard.views.common import SESSION_USER, demo_mode, engine
+from dashboard.context import BoardContext
+from dashboard.views.common import SESSION_USER, engine, page_file, use_context
 
 log = logging.getLogger(__name__)
 
-#: (file, title, icon, permission needed to see it)
+#: (page script in views/, title, icon, permission needed to see it)
 PAGES: tuple[tuple[str, str, str, Permission], ...] = (
-    ("views/queue.py", "Queue", ":material/inbox:", Permission.READ),
-    ("views/case.py", "Case", ":material/forum:", Permission.READ),
-    ("views/overview.py", "Overview", ":material/monitoring:", Permission.READ),
-    ("views/people.py", "People", ":material/groups:", Permission.READ),
-    ("views/fairness.py", "Fairness", ":material/balance:", Permission.READ),
-    ("views/playbook.py", "Playbook", ":material/menu_book:", Permission.READ),
-    ("views/export.py", "Analyst export", ":material/download:", Permission.EXPORT),
-    ("views/users.py", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
+    ("queue", "Queue", ":material/inbox:", Permission.READ),
+    ("case", "Case", ":material/forum:", Permission.READ),
+    ("overview", "Overview", ":material/monitoring:", Permission.READ),
+    ("people", "People", ":material/groups:", Permission.READ),
+    ("fairness", "Fairness", ":material/balance:", Permission.READ),
+    ("playbook", "Playbook", ":material/menu_book:", Permission.READ),
+    ("export", "Analyst export", ":material/download:", Permission.EXPORT),
+    ("users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )
 MAX_FAILED_SIGN_INS = 5
 
@@ -72,10 +76,11 @@ def sidebar(user: StaffUser, demo: bool) -> None:
             st.rerun()
 
 
-def main() -> None:
+def run(ctx: BoardContext) -> None:
     """Route to the sign-in form or to the pages the user's role allows."""
     st.set_page_config(page_title="critic2fan board", page_icon="🤝", layout="wide")
-    demo = demo_mode()
+    use_context(ctx)
+    demo = ctx.demo
     try:
         if demo:
             st.session_state[SESSION_USER] = DEMO_USER
@@ -84,8 +89,8 @@ def main() -> None:
             sign_in()
             return
         pages = [
-            st.Page(path, title=title, icon=icon, default=(title == "Queue"))
-            for path, title, icon, needed in PAGES
+            st.Page(Path(page_file(name)), title=title, icon=icon, default=(name == "queue"))
+            for name, title, icon, needed in PAGES
             if can(user.role, needed)
         ]
         nav = st.navigation(pages)
@@ -93,6 +98,3 @@ def main() -> None:
         nav.run()
     except Critic2fanError as exc:
         st.error(f"The board cannot continue: {exc}")
-
-
-main()

@@ -29,7 +29,7 @@ def board_command(
     ] = None,
 ) -> None:
     """Start the community board (Streamlit) on the configured database."""
-    from dashboard.launch import launch_board
+    from critic2fan.board import start_board
 
     actx = app_context(ctx)
     engine = actx.engine()  # checks the database and its schema before starting
@@ -44,7 +44,7 @@ def board_command(
             )
             raise typer.Exit(2)
     engine.dispose()
-    code = launch_board(
+    code = start_board(
         database_url=actx.database_url,
         demo=demo,
         port=port,

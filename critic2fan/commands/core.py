@@ -108,9 +108,9 @@ def demo_command(
     print_summary(summary)
     if no_board:
         return
-    from dashboard.launch import launch_board
+    from critic2fan.board import start_board
 
-    raise typer.Exit(launch_board(database_url=actx.database_url, demo=True, port=port))
+    raise typer.Exit(start_board(database_url=actx.database_url, demo=True, port=port))
 
 
 def register(app: typer.Typer) -> None:

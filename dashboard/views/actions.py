@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from core.clock import utcnow
-from dashboard.views.common import Board, playbook, settings
+from dashboard.views.common import Board, context, playbook
 from playbooks import service
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def record_reply(b: Board, case_id: int, text: str) -> str:
     """Record a staff reply (or, where sending is on, queue it for approval)."""
-    send = settings().send_replies
+    send = context().send_replies
     service.record_reply(
         b.engine, case_id, b.actor, text, utcnow(), send_replies=send, playbook=playbook()
     )

@@ -7,29 +7,58 @@ User-supplied strings (mention text, names, handles, notes) are never given to `
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from critic2fan.settings import Settings, load_settings
 from dashboard.auth import Permission, StaffUser, can
-from dashboard.launch import DEMO_ENV
+from dashboard.context import DEFAULT_REFRESH_SECONDS, BoardContext
 from playbooks.schema import Playbook
 from store.models import Incident
 
 log = logging.getLogger(__name__)
 
 SESSION_USER = "board_user"
+SESSION_CONTEXT = "board_context"
+#: The folder of the page scripts (``st.switch_page`` resolves names against the main script's
+#: folder, which is the shell's, so pages are named by absolute path).
+VIEWS_DIR = Path(__file__).resolve().parent
 #: The time windows the analysis pages offer, in days.
 WINDOWS = {"7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
 
 
+def use_context(ctx: BoardContext) -> None:
+    """Make ``ctx`` the context of this browser session's pages (the app does, on every run)."""
+    st.session_state[SESSION_CONTEXT] = ctx
+
+
+def context() -> BoardContext:
+    """What the board was started with; stops the page when it was not started by the app."""
+    ctx = st.session_state.get(SESSION_CONTEXT)
+    if not isinstance(ctx, BoardContext):
+        st.error("The board was started without its settings: start it with `critic2fan board`.")
+        st.stop()
+    return ctx
+
+
+def page_file(name: str) -> str:
+    """The absolute path of the page script ``name`` (e.g. ``case``), for ``st.switch_page``."""
+    return str(VIEWS_DIR / f"{name}.py")
+
+
 def demo_mode() -> bool:
-    """True when the launcher started the board in demo mode (no login)."""
-    return os.environ.get(DEMO_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    """True when the board was started in demo mode (no login)."""
+    return context().demo
+
+
+def refresh_interval() -> timedelta:
+    """How often self-refreshing tables rerun (``board.refresh_seconds``)."""
+    ctx = st.session_state.get(SESSION_CONTEXT)
+    seconds = ctx.refresh_seconds if isinstance(ctx, BoardContext) else DEFAULT_REFRESH_SECONDS
+    return timedelta(seconds=seconds)
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,16 +71,6 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
-def settings() -> Settings:
-    """The product settings as the board's process sees them (environment, config file)."""
-    return load_settings()
-
-
-def database_url() -> str:
-    """The database the board reads (``CRITIC2FAN_DATABASE_URL``, else the settings' default)."""
-    return settings().resolved_database_url
-
-
 @st.cache_resource(show_spinner=False)
 def _playbook_for(path: str | None, facts: str | None) -> Playbook:
     from playbooks.loader import load_active_playbook
@@ -61,16 +80,16 @@ def _playbook_for(path: str | None, facts: str | None) -> Playbook:
 
 def playbook() -> Playbook:
     """The active playbook (the configured file, else the bundled default), loaded once."""
-    s = settings()
+    ctx = context()
     return _playbook_for(
-        str(s.playbook_path) if s.playbook_path else None,
-        str(s.facts_path) if s.facts_path else None,
+        str(ctx.playbook_path) if ctx.playbook_path else None,
+        str(ctx.facts_path) if ctx.facts_path else None,
     )
 
 
 def engine() -> Engine:
     """The board's engine, created once per process and database URL."""
-    return _engine_for(database_url())
+    return _engine_for(context().database_url)
 
 
 @dataclass(frozen=True)
@@ -123,17 +142,11 @@ def banners(b: Board) -> None:
 
 def open_incident(eng: Engine) -> Incident | None:
     """The incident in progress, if any (newest first)."""
-    from sqlalchemy import select
-
     from store.engine import session_scope
+    from store.incidents import newest_open_incident
 
     with session_scope(eng) as session:
-        row = session.scalars(
-            select(Incident)
-            .where(Incident.ended_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Incident.started_at.desc())  # type: ignore[attr-defined]
-            .limit(1)
-        ).first()
+        row = newest_open_incident(session)
         if row is not None:
             session.expunge(row)
         return row

@@ -16,7 +16,7 @@ from core.errors import Critic2fanError
 from core.records import KNOWN_SOURCES
 from dashboard.auth import Permission
 from dashboard.exports import FORMATS, export_rows
-from dashboard.views.common import banners, board, require, settings, show_error
+from dashboard.views.common import banners, board, context, require, show_error
 
 MIME = {"csv": "text/csv", "jsonl": "application/x-ndjson", "parquet": "application/octet-stream"}
 
@@ -60,7 +60,7 @@ def render() -> None:
                     until=until,
                     sources=sources,
                     anonymize=anonymize,
-                    salt=settings().secret_key if anonymize else None,
+                    salt=context().secret_key if anonymize else None,
                 )
                 status.update(label=f"Exported {rows:,} mentions", state="complete")
         except Critic2fanError as exc:

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core.errors import Critic2fanError
-from dashboard.views.common import banners, board, playbook, settings
+from dashboard.views.common import banners, board, context, playbook
 from playbooks.loader import DEFAULT_PLAYBOOK, load_playbook
 from playbooks.schema import Playbook
 
@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = 2_000_000
 
 def active_path() -> Path:
     """The playbook file the product runs (the configured one, else the bundled default)."""
-    return settings().playbook_path or DEFAULT_PLAYBOOK
+    return context().playbook_path or DEFAULT_PLAYBOOK
 
 
 def summary(pb: Playbook) -> None:
@@ -54,8 +54,8 @@ def validate_upload(playbook_file: UploadedFile, facts_file: UploadedFile | None
         if facts_file is not None:
             facts_path = Path(tmp) / "facts.yaml"
             facts_path.write_bytes(facts_file.getvalue())
-        elif settings().facts_path:
-            facts_path = settings().facts_path
+        elif context().facts_path:
+            facts_path = context().facts_path
         else:
             facts_path = active_path().parent / playbook().facts_file
         try:

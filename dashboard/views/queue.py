@@ -6,7 +6,6 @@ typing elsewhere survive each refresh.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pandas as pd
@@ -15,7 +14,7 @@ import streamlit as st
 from core.clock import utcnow
 from dashboard.assignment import plan_assignments
 from dashboard.auth import Permission
-from dashboard.views.common import Board, banners, board, countdown
+from dashboard.views.common import Board, banners, board, countdown, page_file, refresh_interval
 from store.board import (
     QueueFilters,
     QueueRow,
@@ -28,7 +27,7 @@ from store.board import (
 from store.users import active_staff
 
 PAGE_SIZE = 50
-REFRESH = timedelta(seconds=float(os.environ.get("CRITIC2FAN_BOARD_REFRESH_SECONDS", "30")))
+REFRESH = refresh_interval()  # board.refresh_seconds
 
 
 def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
@@ -110,12 +109,12 @@ def queue_table(b: Board, filters: QueueFilters) -> None:
     )
     picked_rows = event.selection.rows if event is not None else []
     if picked_rows and picked_rows[0] < len(rows):
-        st.switch_page("views/case.py", query_params={"case": str(rows[picked_rows[0]].case_id)})
+        st.switch_page(page_file("case"), query_params={"case": str(rows[picked_rows[0]].case_id)})
     labels = {r.case_id: f"#{r.case_id} · @{r.handle} · {r.stage}" for r in rows}
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = c1.selectbox("Case", list(labels), format_func=labels.__getitem__, key="q_pick")
     if c2.button("Open case", key="q_open", type="primary") and chosen is not None:
-        st.switch_page("views/case.py", query_params={"case": str(chosen)})
+        st.switch_page(page_file("case"), query_params={"case": str(chosen)})
 
 
 def auto_assign(b: Board) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import time
@@ -11,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dashboard.launch import board_command, board_env
+from critic2fan.board import SCRIPT, board_env
+from dashboard.launch import board_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,9 +52,9 @@ def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 90.0
 def running_board(database_url: str, *, demo: bool, log_path: Path) -> Iterator[str]:
     """Start the board as the launcher would; yield its base URL; stop it afterwards."""
     port = free_port()
-    cmd = board_command(port=port, open_browser=False, address="127.0.0.1")
-    env = board_env(database_url=database_url, demo=demo)
-    env["CRITIC2FAN_BOARD_REFRESH_SECONDS"] = "3600"
+    cmd = board_command(SCRIPT, port=port, open_browser=False, address="127.0.0.1")
+    env = board_env(os.environ, database_url=database_url, demo=demo)
+    env["CRITIC2FAN_BOARD__REFRESH_SECONDS"] = "3600"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"

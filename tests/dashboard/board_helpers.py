@@ -20,7 +20,9 @@ from store.models import Author, Case, CaseEvent, Incident, Mention, Score
 SPIKE_REASON = "mentions 5x the usual rate <script>alert(1)</script>"
 
 REPO = Path(__file__).resolve().parents[2]
-APP = str(REPO / "dashboard" / "app.py")
+APP = str(REPO / "critic2fan" / "board" / "app.py")
+#: The page scripts, named by absolute path (the app's main script lives in the shell).
+VIEWS = REPO / "dashboard" / "views"
 PASSWORD = "correct horse battery"
 
 HOSTILE = (
@@ -207,7 +209,7 @@ def open_page(
         at.session_state["board_user"] = signed_in(role, username)
     at.run()
     if page != "queue":
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(str(VIEWS / f"{page}.py"))
     if query:
         at.query_params.update(query)
     if page != "queue" or query:

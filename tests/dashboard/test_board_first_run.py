@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from dashboard.launch import board_command, board_env
+from critic2fan.board import SCRIPT, board_env
+from dashboard.launch import board_command
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +28,9 @@ def test_board__first_run_with_browser_never_prompts(
     engine: Engine, db_url: str, tmp_path: Path
 ) -> None:
     port = _free_port()
-    env = board_env(database_url=db_url, demo=True)
+    env = board_env(os.environ, database_url=db_url, demo=True)
     env.update(HOME=str(tmp_path), BROWSER="true")  # no ~/.streamlit yet; "open" runs `true`
-    cmd = board_command(port=port, open_browser=True, address="127.0.0.1")
+    cmd = board_command(SCRIPT, port=port, open_browser=True, address="127.0.0.1")
     proc = subprocess.Popen(
         cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

@@ -6,7 +6,7 @@ import pytest
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.board_helpers import APP, PASSWORD, BoardData, open_page, texts
+from tests.dashboard.board_helpers import APP, PASSWORD, VIEWS, BoardData, open_page, texts
 
 PAGES = ("queue", "case", "overview", "people", "fairness", "playbook", "export")
 
@@ -61,6 +61,6 @@ def test_board__demo_mode_needs_no_sign_in_and_says_so_on_every_page(
 def test_board__analyst_has_no_users_page_and_admin_has(board_db: BoardData) -> None:
     analyst = open_page("queue", role="analyst")
     with pytest.raises(ValueError):
-        analyst.switch_page("views/users.py")
+        analyst.switch_page(str(VIEWS / "users.py"))
     admin = open_page("users", role="admin")
     assert not admin.exception

@@ -14,6 +14,7 @@ from tests.dashboard.board_helpers import (
     HOSTILE,
     PASSWORD,
     SPIKE_REASON,
+    VIEWS,
     BoardData,
     allows_html,
     markdown_strings,
@@ -128,7 +129,7 @@ def test_export__prepares_a_csv_download_of_the_mentions(board_db: BoardData) ->
 def test_export__agents_may_not_export(board_db: BoardData) -> None:
     at = open_page("queue", role="agent")
     with pytest.raises(ValueError):
-        at.switch_page("views/export.py")
+        at.switch_page(str(VIEWS / "export.py"))
 
 
 def test_users__admin_adds_a_user_who_can_then_sign_in(board_db: BoardData) -> None:
