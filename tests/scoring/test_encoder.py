@@ -163,22 +163,10 @@ def test_onnx_build__an_unwritable_cache_is_a_clear_error(tmp_path: Path) -> Non
         onnx_encoder_path(default_model_path(), blocker / "cache")
 
 
-def test_encoder__cache_dir_comes_from_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from scoring.onnx_build import cache_root
-
-    monkeypatch.setenv("CRITIC2FAN_CACHE_DIR", str(tmp_path / "c2f"))
-    assert cache_root() == tmp_path / "c2f"
-    monkeypatch.delenv("CRITIC2FAN_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_root() == tmp_path / "xdg" / "critic2fan"
-
-
 def test_load_scorer__builds_the_encoder_in_the_configured_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from critic2fan.settings import ModelSettings
+    from core.config import ModelSettings
     from scoring.factory import load_scorer
 
     asked: list[Path | None] = []
