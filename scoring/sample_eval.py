@@ -1,9 +1,10 @@
-"""How the scorer fares on the bundled Brightloop sample, by tag: ``python -m scoring.sample_eval``.
+"""How the scorer fares on the bundled Brightloop sample, by tag.
 
-Loads ``critic2fan/sample/mentions.jsonl`` into a throw-away SQLite database, scores it with the
-worker (so troll likelihood includes behaviour), joins ``truth.jsonl`` and reports sentiment
+Stores the sample's mention records in a throw-away SQLite database, scores them with the
+worker (so troll likelihood includes behaviour), joins the truth rows and reports sentiment
 accuracy on sarcastic vs. plain posts, the language flag on foreign posts, and how well troll
-likelihood separates the troll / pile-on posts from the rest. Prints one JSON object last.
+likelihood separates the troll / pile-on posts from the rest. ``python -m critic2fan.sample_eval``
+reads the sample's files and prints the report as one JSON object.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from core.records import MentionRecord
+
 log = logging.getLogger(__name__)
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "critic2fan" / "sample"
+Truth = Mapping[tuple[str, str], Mapping[str, Any]]
 
 
-def _truth(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+def read_truth(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """The truth rows about mentions (``kind == "mention"``), by ``(source, id)``."""
     out = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
@@ -30,24 +34,27 @@ def _truth(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-def sample_report(scorer: Any, sample_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
-    """Score the sample with ``scorer`` and measure it against the sample's truth by tag."""
+def sample_report(scorer: Any, records: Sequence[MentionRecord], truth: Truth) -> dict[str, Any]:
+    """Score ``records`` with ``scorer`` and measure it against ``truth`` by tag.
+
+    The caller reads the sample's files (the records and :func:`read_truth`'s rows), so
+    scoring needs no knowledge of the import format.
+    """
     from sklearn.metrics import roc_auc_score
     from sqlalchemy import select
 
-    from listener.importer import import_file
     from scoring.worker import score_pending
     from store.engine import make_engine
     from store.migrate import upgrade
     from store.models import Mention, Score
+    from store.writer import write_batch
 
     mt: Any = Mention.__table__.c  # type: ignore[attr-defined]
     st: Any = Score.__table__.c  # type: ignore[attr-defined]
-    truth = _truth(sample_dir / "truth.jsonl")
     with tempfile.TemporaryDirectory(prefix="c2f-sample-") as folder:
         engine = make_engine(f"sqlite:///{folder}/sample.db")
         upgrade(engine)
-        import_file(engine, sample_dir / "mentions.jsonl")
+        write_batch(engine, records)
         score_pending(engine, scorer)
         with engine.connect() as conn:
             rows = conn.execute(
@@ -104,15 +111,3 @@ def sample_report(scorer: Any, sample_dir: Path = SAMPLE_DIR) -> dict[str, Any]:
 
 def _share(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 3) if flags else None
-
-
-def main() -> None:
-    """Run the report with the bundled default scorer."""
-    warnings.filterwarnings("ignore")
-    from scoring.default import DefaultScorer
-
-    print(json.dumps(sample_report(DefaultScorer(threads=2))))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,29 @@
+"""``python -m critic2fan.sample_eval``: the scorer's report on the bundled sample, as JSON.
+
+The shell reads the sample's files (the import format belongs to the listener) and hands the
+records to :func:`scoring.sample_eval.sample_report`, which needs no knowledge of files.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+
+def main() -> None:
+    """Score the bundled sample with the default model and print the report's JSON object."""
+    warnings.filterwarnings("ignore")
+    from critic2fan.settings import load_settings
+    from listener.files import GoodRow, read_import_file
+    from sample import MENTIONS_PATH, TRUTH_PATH
+    from scoring.default import DefaultScorer
+    from scoring.sample_eval import read_truth, sample_report
+
+    settings = load_settings()
+    records = [row.record for row in read_import_file(MENTIONS_PATH) if isinstance(row, GoodRow)]
+    scorer = DefaultScorer(threads=2, cache_dir=settings.model.cache_dir)
+    print(json.dumps(sample_report(scorer, records, read_truth(TRUTH_PATH))))
+
+
+if __name__ == "__main__":
+    main()
