@@ -1,10 +1,14 @@
 """The I/O edge: feed scored mentions and due timers to the engine, persist cases and events.
 
-Progress is the ``SourceCursor`` row ``stage:playbook``: a watermark over (created_at, id) plus
-the highest mention id seen (so a post fetched late, with an older created_at, is still
-picked up). It is saved in the same transaction as the cases and events a batch writes, so
-a crash neither loses nor repeats work. A mention that is not scored yet stops the batch
-there; the next run resumes at it.
+Progress is the ``SourceCursor`` row ``stage:playbook`` (:class:`store.playbook_feed.FeedCursor`):
+a watermark over (created_at, id) plus the highest mention id seen (so a post fetched late, with
+an older created_at, is still picked up). It is saved in the same transaction as the cases and
+events a batch writes, so a crash neither loses nor repeats work. A mention that is not scored
+yet stops the batch there; the next run resumes at it.
+
+The live worker runs in :func:`store.polling.run_until_stopped`: idle, it waits for the
+scorer's notification of new scores on PostgreSQL (a short poll on SQLite), or for the next
+case timer, whichever comes first.
 
 Clock: each mention is handled at its own ``created_at`` (never going backwards), so replaying
 history (``now=None``) opens, escalates and closes cases as they would have happened live;
@@ -14,34 +18,47 @@ the end.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, col, select
-
-from core.clock import utcnow
-from core.errors import StorageError
+from core.backoff import Backoff
+from core.clock import SYSTEM_CLOCK, Clock
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
 from playbooks.schema import Playbook
 from playbooks.service import incident_active, set_incident
 from playbooks.spike import SpikeCheck, bucketize, detect_spike
 from playbooks.text import GENERAL_TOPIC, classify_topic, critic_post
+from store.case_timers import cases_due, next_timer_due, next_timer_due_in
 from store.engine import session_scope
-from store.models import Author, Case, Incident, Mention, Score, SourceCursor
-from store.writer import save_cursor
+from store.open_cases import all_incidents, is_brand_author, open_cases_of
+from store.playbook_feed import (
+    mentions_after,
+    newest_scores,
+    parent_post,
+    read_feed_cursor,
+    save_feed_cursor,
+    worst_negativity_between,
+)
+from store.polling import run_until_stopped
+from store.wakeup import SCORES_CHANNEL, Wakeup, wakeup_for
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from store.models import Author, Case, Mention, Score
 
 log = logging.getLogger(__name__)
 
 #: Longest pause between retries while the database is unreachable.
 MAX_BACKOFF_S = 10.0
+#: SQLite has no notifications: an idle worker looks for new scores this often.
+SQLITE_POLL_S = 0.5
 
 CURSOR_NAME = "stage:playbook"
 BATCH_SIZE = 500
@@ -66,25 +83,6 @@ class RunSummary:
         return asdict(self)
 
 
-@dataclass
-class _Cursor:
-    at: datetime | None = None
-    id: int = 0
-    max_id: int = 0
-
-    def dump(self) -> str:
-        at = self.at.isoformat() if self.at else None
-        return json.dumps({"at": at, "id": self.id, "max_id": self.max_id})
-
-    @classmethod
-    def load(cls, value: str | None) -> _Cursor:
-        if not value:
-            return cls()
-        data = json.loads(value)
-        at = datetime.fromisoformat(data["at"]) if data.get("at") else None
-        return cls(at=at, id=int(data.get("id", 0)), max_id=int(data.get("max_id", 0)))
-
-
 def process_pending(
     engine: Engine,
     playbook: Playbook,
@@ -92,23 +90,28 @@ def process_pending(
     now: datetime | None = None,
     model: str | None = None,
     batch_size: int = BATCH_SIZE,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RunSummary:
     """Work every scored, not yet processed mention in created_at order; then fire due timers.
 
     ``model`` picks whose scores to use (a ``Score.model_name``); None takes the newest score.
+    ``clock`` only stamps the saved cursor; the cases' time is ``now`` or the mentions' own.
     """
     summary = RunSummary()
-    clock: datetime | None = None
+    at: datetime | None = None
     while True:
         with session_scope(engine) as session:
-            batch = _Batch(session, playbook, summary, model)
-            done, clock = batch.run(batch_size, clock, now)
+            batch = _Batch(session, playbook, summary, model, saved_at=clock.now())
+            done, at = batch.run(batch_size, at, now)
         if done:
             break
-    final = now or clock
+    final = now or at
     if final is not None:
         summary.timers_fired += fire_due_timers(engine, playbook, final)
-    log.info("playbook run: %s", summary.as_dict())
+    if summary.mentions or summary.timers_fired:
+        log.info("playbook run: %s", summary.as_dict())
+    else:
+        log.debug("playbook run: nothing to do")
     return summary
 
 
@@ -118,24 +121,24 @@ def fire_due_timers(engine: Engine, playbook: Playbook, now: datetime) -> int:
         return _fire_due(session, playbook, now, RunSummary())
 
 
-def run_once(engine: Engine, playbook: Playbook, *, now: datetime | None = None) -> RunSummary:
+def run_once(
+    engine: Engine,
+    playbook: Playbook,
+    *,
+    now: datetime | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> RunSummary:
     """One pass of the live worker: spike check, mentions handled, timers due by ``now`` fired."""
-    now = now or utcnow()
+    now = now or clock.now()
     check_spike(engine, playbook, now)
-    return process_pending(engine, playbook, now=now)
+    return process_pending(engine, playbook, now=now, clock=clock)
 
 
 def check_spike(engine: Engine, playbook: Playbook, now: datetime) -> SpikeCheck:
     """Look for a spike in the buckets ending at ``now``; on one, switch incident mode on."""
     rules = playbook.spike
     window = timedelta(minutes=rules.bucket_minutes * (rules.baseline_buckets + 1))
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Mention.created_at, func.max(Score.p_negative))
-            .join(Score, col(Score.mention_id) == col(Mention.id))
-            .where(col(Mention.created_at) >= now - window, col(Mention.created_at) < now)
-            .group_by(col(Mention.id), col(Mention.created_at))
-        ).all()
+    rows = worst_negativity_between(engine, now - window, now)
     negative = playbook.thresholds.open_negativity
     buckets = bucketize(((at, p >= negative) for at, p in rows), end=now, rules=rules)
     verdict = detect_spike(buckets, rules)
@@ -159,53 +162,60 @@ def run_worker(
     *,
     interval_s: float = 5.0,
     stop: threading.Event | None = None,
+    wake: Wakeup | None = None,
+    backoff: Backoff | None = None,
+    sqlite_poll_s: float = SQLITE_POLL_S,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Keep working until ``stop`` is set: a pass every ``interval_s``, sooner for a due timer.
+    """Keep working until ``stop`` is set: at once on new scores, sooner for a due timer.
 
-    Timers live in the database, so after a restart the first pass fires whatever fell due
-    while the worker was down.
+    ``wake`` defaults to the database's own (LISTEN for new scores on PostgreSQL, a
+    ``sqlite_poll_s`` poll on SQLite); without one a pass runs every ``interval_s``. The spike
+    check runs at most every ``interval_s``. Timers live in the database, so after a restart
+    the first pass fires whatever fell due while the worker was down.
     """
     stop = stop or threading.Event()
-    log.info("playbook worker started (every %.1fs)", interval_s)
-    backoff = 0.0
+    wake = wake or wakeup_for(engine, [SCORES_CHANNEL], sqlite_poll_s=sqlite_poll_s)
+    spike_checked_at: float | None = None
+    log.info("playbook worker started (every %.1fs at the latest)", interval_s)
+
+    def step() -> int:
+        nonlocal spike_checked_at
+        now = clock.now()
+        if spike_checked_at is None or time.monotonic() - spike_checked_at >= interval_s:
+            check_spike(engine, playbook, now)
+            spike_checked_at = time.monotonic()
+        summary = process_pending(engine, playbook, now=now, clock=clock)
+        return summary.mentions + summary.timers_fired
+
     try:
-        while not stop.is_set():
-            try:
-                run_once(engine, playbook)
-                wait = _sleep_for(engine, interval_s)
-                backoff = 0.0
-            except (DBAPIError, StorageError) as exc:  # the database went away: retry
-                backoff = min(MAX_BACKOFF_S, max(0.5, backoff * 2))
-                log.warning("database unavailable (%s); retrying in %.1fs", exc, backoff)
-                wait = backoff
-            stop.wait(wait)
+        run_until_stopped(
+            step,
+            stop=stop,
+            wake=wake,
+            idle_s=lambda: _sleep_for(engine, interval_s, clock.now()),
+            backoff=backoff or Backoff(base=0.5, cap=MAX_BACKOFF_S),
+            name="playbook worker",
+        )
     except KeyboardInterrupt:
         pass
+    finally:
+        wake.close()
     log.info("playbook worker stopped")
 
 
-def _sleep_for(engine: Engine, interval_s: float) -> float:
-    with Session(engine) as session:
-        due = session.exec(
-            select(Case.timer_due)
-            .where(col(Case.is_open).is_(True), col(Case.timer_due).is_not(None))
-            .order_by(col(Case.timer_due))
-            .limit(1)
-        ).first()
+def _sleep_for(engine: Engine, interval_s: float, now: datetime) -> float:
+    """Until the next case timer falls due, at most ``interval_s``."""
+    due = next_timer_due_in(engine)
     if due is None:
         return interval_s
-    return max(0.05, min(interval_s, (due - utcnow()).total_seconds()))
+    return max(0.05, min(interval_s, (due - now).total_seconds()))
 
 
 def _fire_due(session: Session, playbook: Playbook, until: datetime, summary: RunSummary) -> int:
     fired = 0
     while True:
-        rows = session.exec(
-            select(Case)
-            .where(col(Case.is_open).is_(True), col(Case.timer_due) <= until)
-            .order_by(col(Case.timer_due), col(Case.id))
-            .limit(BATCH_SIZE)
-        ).all()
+        rows = cases_due(session, until, limit=BATCH_SIZE)
         if not rows:
             return fired
         for row in rows:
@@ -220,24 +230,31 @@ class _Batch:
     """One transaction's worth of mentions."""
 
     def __init__(
-        self, session: Session, playbook: Playbook, summary: RunSummary, model: str | None
+        self,
+        session: Session,
+        playbook: Playbook,
+        summary: RunSummary,
+        model: str | None,
+        *,
+        saved_at: datetime,
     ) -> None:
         self.session = session
         self.pb = playbook
         self.summary = summary
         self.model = model
-        self.incidents = session.exec(select(Incident)).all()
-        self.next_due = self._next_due()
+        self.saved_at = saved_at
+        self.incidents = all_incidents(session)
+        self.next_due = next_timer_due(session)
 
     def run(
         self, limit: int, clock: datetime | None, now: datetime | None
     ) -> tuple[bool, datetime | None]:
-        stored = self.session.get(SourceCursor, CURSOR_NAME)
-        cursor = _Cursor.load(stored.value if stored else None)
-        rows = self._pending(cursor, limit)
+        cursor = read_feed_cursor(self.session, CURSOR_NAME)
+        rows = mentions_after(self.session, cursor, limit)
         if not rows:
             return True, clock
-        scores = self._scores([m.id for m, _ in rows if m.id is not None])
+        ids = [m.id for m, _ in rows if m.id is not None]
+        scores = newest_scores(self.session, ids, model=self.model)
         blocked = False
         for mention, author in rows:
             score = scores.get(mention.id or 0)
@@ -253,43 +270,14 @@ class _Batch:
             assert mention.id is not None
             cursor.at, cursor.id = mention.created_at, mention.id
             cursor.max_id = max(cursor.max_id, mention.id)
-        save_cursor(self.session.connection(), CURSOR_NAME, cursor.dump(), now=utcnow())
+        save_feed_cursor(self.session, CURSOR_NAME, cursor, now=self.saved_at)
         return blocked or len(rows) < limit, clock
-
-    def _pending(self, cursor: _Cursor, limit: int) -> list[tuple[Mention, Author]]:
-        query = select(Mention, Author).join(Author, col(Author.id) == col(Mention.author_id))
-        if cursor.at is not None:
-            after = or_(
-                col(Mention.created_at) > cursor.at,
-                and_(col(Mention.created_at) == cursor.at, col(Mention.id) > cursor.id),
-                col(Mention.id) > cursor.max_id,
-            )
-            query = query.where(after)
-        query = query.order_by(col(Mention.created_at), col(Mention.id)).limit(limit)
-        return [(m, a) for m, a in self.session.exec(query).all()]
-
-    def _scores(self, ids: list[int]) -> dict[int, Score]:
-        query = select(Score).where(col(Score.mention_id).in_(ids))
-        if self.model is not None:
-            query = query.where(col(Score.model_name) == self.model)
-        newest: dict[int, Score] = {}
-        for score in self.session.exec(query.order_by(col(Score.scored_at), col(Score.id))):
-            newest[score.mention_id] = score
-        return newest
-
-    def _next_due(self) -> datetime | None:
-        return self.session.exec(
-            select(Case.timer_due)
-            .where(col(Case.is_open).is_(True), col(Case.timer_due).is_not(None))
-            .order_by(col(Case.timer_due))
-            .limit(1)
-        ).first()
 
     def _fire_until(self, clock: datetime) -> None:
         if self.next_due is None or self.next_due > clock:
             return
         self.summary.timers_fired += _fire_due(self.session, self.pb, clock, self.summary)
-        self.next_due = self._next_due()
+        self.next_due = next_timer_due(self.session)
 
     def _incident_at(self, at: datetime) -> bool:
         return any(
@@ -298,7 +286,7 @@ class _Batch:
 
     def _handle(self, mention: Mention, author: Author, score: Score | None, at: datetime) -> None:
         self.summary.mentions += 1
-        parent = self._parent(mention)
+        parent = parent_post(self.session, mention)
         if author.is_brand:
             if parent is None or parent.author_id == author.id:
                 return
@@ -313,7 +301,7 @@ class _Batch:
             set_edge_data(row, {**edge, "brand_posts": posts})
             return
         assert score is not None and author.id is not None
-        reply_to_brand = parent is not None and self._is_brand(parent.author_id)
+        reply_to_brand = parent is not None and is_brand_author(self.session, parent.author_id)
         row = self._case_for(author.id, parent if reply_to_brand else None, mention.text)
         self.summary.critic_posts += 1
         event = critic_post(
@@ -342,27 +330,9 @@ class _Batch:
         if due is not None and (self.next_due is None or due < self.next_due):
             self.next_due = due
 
-    def _parent(self, mention: Mention) -> Mention | None:
-        ref = mention.in_reply_to or mention.thread_id
-        if not ref or ref == mention.external_id:
-            return None
-        return self.session.exec(
-            select(Mention).where(
-                col(Mention.source) == mention.source, col(Mention.external_id) == ref
-            )
-        ).first()
-
-    def _is_brand(self, author_id: int) -> bool:
-        author = self.session.get(Author, author_id)
-        return bool(author and author.is_brand)
-
     def _case_for(self, author_id: int, parent: Mention | None, topic_text: str) -> Case | None:
         """The author's open case this post belongs to (None: no open case fits)."""
-        open_cases = self.session.exec(
-            select(Case)
-            .where(col(Case.author_id) == author_id, col(Case.is_open).is_(True))
-            .order_by(col(Case.updated_at).desc())
-        ).all()
+        open_cases = open_cases_of(self.session, author_id)
         if not open_cases:
             return None
         if parent is not None:

@@ -23,6 +23,7 @@ from core.errors import StorageError
 from core.records import AuthorRecord, MentionRecord
 from store.models import Author, Mention, SourceCursor
 from store.upsert import insert_for, insert_ignoring_duplicates, upsert
+from store.wakeup import MENTIONS_CHANNEL, notify
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def write_batch(
     try:
         with engine.begin() as conn:
             result = write_batch_in(conn, records, now=now, edits=edits)
+            if result.inserted or result.edited:
+                notify(conn, MENTIONS_CHANNEL)  # the scorer wakes when this commits
             if cursor is not None:
                 save_cursor(conn, cursor[0], cursor[1], now=now)
     except DBAPIError as exc:

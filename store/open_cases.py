@@ -1,0 +1,29 @@
+"""The cases a new post may belong to, and the incidents that colour how it is handled."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from store.models import Author, Case, Incident
+
+
+def open_cases_of(session: Session, author_id: int) -> list[Case]:
+    """The author's open cases, most recently updated first."""
+    return list(
+        session.exec(
+            select(Case)
+            .where(col(Case.author_id) == author_id, col(Case.is_open).is_(True))
+            .order_by(col(Case.updated_at).desc())
+        ).all()
+    )
+
+
+def all_incidents(session: Session) -> list[Incident]:
+    """Every incident, past and current (few: one per outage or spike)."""
+    return list(session.exec(select(Incident)).all())
+
+
+def is_brand_author(session: Session, author_id: int) -> bool:
+    """Whether the author is one of the brand's own accounts."""
+    author = session.get(Author, author_id)
+    return bool(author and author.is_brand)
