@@ -2,11 +2,13 @@
 
 Two threads per source. The *reader* calls ``source.fetch(position)`` and hands items over a
 bounded queue; when the connection drops or the platform errs it waits (jittered exponential
-backoff, or until the rate-limit reset) and resumes from the last position it handed over.
+backoff, :class:`core.backoff.Backoff`, or until the rate-limit reset) and resumes from the last
+position it handed over.
 The *writer* (the caller's thread) drops duplicates with a bounded seen-id set, matches the
 brand, guesses the language, and stores a batch together with the position it covers in one
-transaction (``store.writer.write_batch``). A crash at any instant therefore loses nothing
-and, thanks to the unique ``(source, external_id)``, stores nothing twice.
+transaction (``store.writer.write_batch``); while the database is away it retries that write,
+waiting by the same kind of backoff. A crash at any instant therefore loses nothing and, thanks
+to the unique ``(source, external_id)``, stores nothing twice.
 
 ``stop()`` (or SIGINT/SIGTERM via the runner) ends the reader, drains what was read, flushes
 the batch and saves the cursor.
@@ -25,10 +27,10 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from core.clock import utcnow
+from core.backoff import Backoff
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, StorageError
 from core.records import MentionRecord
-from listener.backoff import Backoff
 from listener.base import Fetched, Source
 from listener.language import with_language
 from listener.matching import Matcher
@@ -55,13 +57,13 @@ class LoopStats:
     last_error: str | None = None
     last_created_at: datetime | None = None
     running: bool = True
-    started_at: datetime = field(default_factory=utcnow)
+    started_at: datetime = field(default_factory=SYSTEM_CLOCK.now)
 
     def lag_seconds(self, now: datetime | None = None) -> float | None:
-        """How far behind the newest stored post is (None before the first)."""
+        """How far behind the newest stored post is at ``now`` (None before the first)."""
         if self.last_created_at is None:
             return None
-        return max(((now or utcnow()) - self.last_created_at).total_seconds(), 0.0)
+        return max(((now or SYSTEM_CLOCK.now()) - self.last_created_at).total_seconds(), 0.0)
 
 
 class SeenIds:
@@ -101,9 +103,11 @@ class StreamLoop:
         seen_size: int = 50_000,
         shutdown_grace: float = 3.0,
         backoff: Backoff | None = None,
+        store_backoff: Backoff | None = None,
         on_error: ErrorHook | None = None,
         sleep: Callable[[float], None] | None = None,
         stop_event: threading.Event | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.source, self.engine, self.matcher = source, engine, matcher
         self.detect_lang = detect_lang
@@ -113,11 +117,14 @@ class StreamLoop:
             cursor_seconds,
         )
         self.shutdown_grace = shutdown_grace
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or Backoff(clock=clock)
+        #: Waits between tries of a batch write while the database is away.
+        self.store_backoff = store_backoff or Backoff(base=0.5, cap=5.0, clock=clock)
         self.on_error = on_error
         self.stop_event = stop_event or threading.Event()
         self._sleep = sleep
-        self.stats = LoopStats(source.name)
+        self.clock = clock
+        self.stats = LoopStats(source.name, started_at=clock.now())
         self._seen = SeenIds(seen_size)
         self._deleted = SeenIds(seen_size)
         self._queue: queue.Queue[object] = queue.Queue(maxsize=batch_size * 4)
@@ -292,9 +299,16 @@ class StreamLoop:
             return
         cursor = (self.source.name, self._position) if self._position is not None else None
         attempts = 0
+        self.store_backoff.reset()
         while True:
             try:
-                result = write_batch(self.engine, self._batch, edits=self._edits, cursor=cursor)
+                result = write_batch(
+                    self.engine,
+                    self._batch,
+                    edits=self._edits,
+                    cursor=cursor,
+                    now=self.clock.now(),
+                )
                 break
             except StorageError as exc:
                 self._report(exc)
@@ -302,7 +316,9 @@ class StreamLoop:
                 if (final or self.stop_event.is_set()) and attempts >= 3:
                     log.error("%s: could not store the last batch: %s", self.source.name, exc)
                     return
-                time.sleep(min(0.5 * attempts, 5.0))
+                delay = self.store_backoff.delay_for(exc)
+                log.warning("%s: %s; retrying the write in %.1fs", self.source.name, exc, delay)
+                time.sleep(delay)
         self.stats.stored += result.inserted
         self.stats.duplicates += result.duplicates
         self.stats.deleted += result.deleted

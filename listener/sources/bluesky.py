@@ -10,8 +10,6 @@ seen-id set and the store's unique key absorb the overlap.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -23,6 +21,7 @@ from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
 from listener.matching import Matcher
+from listener.push import PushStream
 
 log = logging.getLogger(__name__)
 
@@ -127,33 +126,13 @@ def _live(client: Any, *, tick: float = 0.25) -> Iterator[Any]:
 
     Like atproto's own ``iter_live``, but the pauses let a quiet stream flush its batch.
     """
-    events: queue.Queue[Any] = queue.Queue(maxsize=1024)
-    failure: list[BaseException] = []
-    done = object()
-
-    def run() -> None:
-        try:
-            client.start(events.put)
-        except BaseException as exc:  # handed to the consuming thread
-            failure.append(exc)
-        finally:
-            events.put(done)
-
-    threading.Thread(target=run, name="jetstream", daemon=True).start()
+    stream: PushStream[Any] = PushStream(name="jetstream", maxsize=1024, tick=tick)
+    stream.start(lambda: client.start(stream.put))
     try:
-        while True:
-            try:
-                item = events.get(timeout=tick)
-            except queue.Empty:
-                yield None
-                continue
-            if item is done:
-                break
-            yield item
+        yield from stream
     finally:
+        stream.close()
         client.stop()
-    if failure:
-        raise failure[0]
 
 
 def _dt(value: Any) -> datetime | None:

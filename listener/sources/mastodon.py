@@ -9,7 +9,6 @@ they are normalized to str, and compared as numbers for the cursor.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from core.errors import (
 )
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
+from listener.push import PushStream
 from listener.text import html_to_text
 
 log = logging.getLogger(__name__)
@@ -119,9 +119,9 @@ def shutdown_response(response: Any) -> None:
 
 
 class _Listener:
-    """Turns Mastodon.py's stream callbacks into queue items."""
+    """Turns Mastodon.py's stream callbacks into items of a :class:`~listener.push.PushStream`."""
 
-    def __init__(self, out: queue.Queue[tuple[str, Any]]) -> None:
+    def __init__(self, out: PushStream[tuple[str, Any]]) -> None:
         from mastodon import StreamListener
 
         self.connected = connected = threading.Event()
@@ -147,8 +147,10 @@ class _Listener:
                 return
 
         self.listener = L()
+        self.out = out
 
     def close(self) -> None:
+        self.out.close()
         response = type(self.listener).response
         if response is not None:
             shutdown_response(response)
@@ -176,7 +178,7 @@ class MastodonHashtagSource:
         """
         from mastodon.errors import MastodonError
 
-        events, listener = self._subscribe()
+        listener = self._subscribe()
         position = cursor
         try:
             for status in self._backfill(cursor):
@@ -185,25 +187,24 @@ class MastodonHashtagSource:
         except MastodonError as exc:
             listener.close()
             raise translate_error(self.api, exc) from None
-        yield from self._follow(events, listener, position)
+        yield from self._follow(listener, position)
 
-    def _subscribe(self) -> tuple[queue.Queue[tuple[str, Any]], _Listener]:
+    def _subscribe(self) -> _Listener:
         """Start the stream in a thread and wait until it is connected (or has failed)."""
-        events: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1000)
+        events: PushStream[tuple[str, Any]] = PushStream(name=f"sse-{self.name}")
         self._listener = listener = _Listener(events)
 
         def run() -> None:
             try:
                 self.api.stream_hashtag(self.tag, listener.listener)
-                events.put(("end", None))
-            except Exception as exc:
-                events.put(("error", exc))
             finally:
                 listener.connected.set()  # never leave the subscriber waiting
 
-        threading.Thread(target=run, name=f"sse-{self.name}", daemon=True).start()
+        events.start(run)
+        if self._closed.is_set():  # closed while subscribing: close() saw no listener
+            listener.close()
         listener.connected.wait(CONNECT_TIMEOUT_S)
-        return events, listener
+        return listener
 
     def _backfill(self, cursor: str | None) -> Iterator[Any]:
         if cursor is None:  # first run: the newest page, oldest first
@@ -220,21 +221,9 @@ class MastodonHashtagSource:
             if len(page) < PAGE_LIMIT:
                 return
 
-    def _follow(
-        self, events: queue.Queue[tuple[str, Any]], listener: _Listener, position: str | None
-    ) -> Iterator[Fetched]:
+    def _follow(self, listener: _Listener, position: str | None) -> Iterator[Fetched]:
         try:
-            while not self._closed.is_set():
-                try:
-                    kind, payload = events.get(timeout=0.5)
-                except queue.Empty:
-                    continue
-                if kind == "end":
-                    return
-                if kind == "error":
-                    if self._closed.is_set():
-                        return
-                    raise translate_error(self.api, payload)
+            for kind, payload in _events(listener.out, self.api):
                 if kind == "delete":
                     yield Fetched(deletion_notice("mastodon", str(payload)))
                     continue
@@ -283,6 +272,18 @@ class MastodonSearchSource:
 
     def close(self) -> None:
         """Nothing to unblock: each poll is one short request."""
+
+
+def _events(events: PushStream[tuple[str, Any]], api: Any) -> Iterator[tuple[str, Any]]:
+    """The stream's events; its thread's failure in the product's terms (none once closed)."""
+    try:
+        for event in events:
+            if event is not None:
+                yield event
+    except Exception as exc:
+        if events.closed:
+            return  # our own shutdown broke the connection
+        raise translate_error(api, exc) from None
 
 
 def _fetched(status: Any, position: str | None, *, edit: bool = False) -> Fetched:

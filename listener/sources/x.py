@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from core.clock import utcnow
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
+from listener.push import PushStream
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,7 @@ class XSource:
         self.poll_interval: float | None = None if stream is not None else poll_seconds
         self._rules_synced = False
         self._closed = threading.Event()
+        self._push: PushStream[tuple[str, Any]] | None = None
 
     def fetch(self, cursor: str | None) -> Iterator[Fetched]:
         """Search since ``cursor``; then, when streaming, follow the stream."""
@@ -210,41 +211,29 @@ class XSource:
             yield Fetched(item.record, position, problem=item.problem)
 
     def _follow(self, position: str | None) -> Iterator[Fetched]:
-        lines: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1000)
         stream: Any = self.stream
-
-        def on_data(raw: bytes) -> None:
-            lines.put(("line", raw))
+        push: PushStream[tuple[str, Any]] = PushStream(name="x-stream")
+        self._push = push
 
         def on_request_error(status: int) -> None:
-            lines.put(("status", status))
+            push.put(("status", status))
             stream.disconnect()
 
         def on_connection_error() -> None:
-            lines.put(("dropped", None))
+            push.put(("dropped", None))
             stream.disconnect()
 
-        stream.on_data, stream.on_request_error = on_data, on_request_error
-        stream.on_connection_error = on_connection_error
-
-        def run() -> None:
-            try:
-                stream.filter(
-                    expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS
-                )
-            except Exception as exc:
-                lines.put(("error", exc))
-            lines.put(("end", None))
-
-        threading.Thread(target=run, name="x-stream", daemon=True).start()
+        stream.on_data = lambda raw: push.put(("line", raw))
+        stream.on_request_error, stream.on_connection_error = on_request_error, on_connection_error
+        push.start(
+            lambda: stream.filter(
+                expansions=EXPANSIONS, tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS
+            )
+        )
+        if self._closed.is_set():  # closed while connecting: close() saw no stream to end
+            push.close()
         try:
-            while True:
-                try:
-                    kind, value = lines.get(timeout=0.5)
-                except queue.Empty:
-                    if self._closed.is_set():
-                        return
-                    continue
+            for kind, value in _events(push):
                 if kind == "line":
                     item = self._read_line(value, position)
                     if item.record is not None and not item.record.deleted:
@@ -262,11 +251,8 @@ class XSource:
                     raise SourceUnavailable(f"x: stream HTTP {value}", source="x")
                 elif kind == "dropped":
                     raise SourceUnavailable("x: the stream connection dropped", source="x")
-                elif kind == "error":
-                    raise SourceUnavailable(f"x: {value}", source="x")
-                else:
-                    return
         finally:
+            push.close()
             stream.disconnect()
 
     def _read_line(self, raw: bytes, position: str | None) -> Fetched:
@@ -288,8 +274,22 @@ class XSource:
     def close(self) -> None:
         """Stop streaming (from another thread)."""
         self._closed.set()
+        if self._push is not None:
+            self._push.close()
         if self.stream is not None:
             self.stream.disconnect()
+
+
+def _events(push: PushStream[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """The stream's events; the streaming thread's own failure as ``SourceUnavailable``."""
+    try:
+        for event in push:
+            if event is not None:
+                yield event
+    except SourceError:
+        raise
+    except Exception as exc:
+        raise SourceUnavailable(f"x: {exc}", source="x") from None
 
 
 def _fetched(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> Fetched:

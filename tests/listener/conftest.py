@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core.backoff import Backoff
 from core.records import AuthorRecord, MentionRecord
-from listener.backoff import Backoff
 from listener.base import Source
 from listener.loop import LoopStats, StreamLoop
 from listener.matching import Matcher

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from core.backoff import MAX_RESET_WAIT_S, Backoff
 from core.clock import utcnow
 from core.errors import SourceRateLimited, SourceUnavailable
-from listener.backoff import MAX_RESET_WAIT_S, Backoff
 from listener.matching import Matcher
 
 M = Matcher(["brightloop", "bright loop", "#brightloop"], ["@BrightLoop"])

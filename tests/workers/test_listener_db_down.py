@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from core.backoff import Backoff
 from core.records import AuthorRecord, MentionRecord
-from listener.backoff import Backoff
 from listener.base import Fetched
 from listener.loop import LoopStats, StreamLoop
 from store.engine import make_engine
