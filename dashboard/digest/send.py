@@ -1,7 +1,8 @@
 """Sending the digest over SMTP (STARTTLS, SSL or plain), with retries and backoff.
 
-Transient failures (connection refused or dropped, timeouts, 4xx replies) are retried with
-exponential backoff by tenacity; the waits and the sleep are injectable so tests run fast.
+Transient failures (connection refused or dropped, timeouts, 4xx replies) are retried with the
+product's one jittered exponential :class:`~core.backoff.Backoff`; the backoff and the sleep are
+injectable so tests run fast.
 Permanent ones (refused credentials, 5xx) stop at once. Credentials are ``SecretStr`` and
 are never logged: log lines name the server and the user, nothing more.
 """
@@ -15,18 +16,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Protocol
 
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
-)
-
+from core.backoff import Backoff
+from core.config import SmtpSettings
 from core.errors import ConfigError, Critic2fanError
-from critic2fan.settings import SmtpSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +48,7 @@ class SmtpMailer:
 
     settings: SmtpSettings
     attempts: int = 5
-    wait: Any = field(default_factory=lambda: wait_exponential(multiplier=2, min=2, max=120))
+    backoff: Backoff = field(default_factory=lambda: Backoff(base=2.0, cap=120.0))
     sleep: Callable[[float], None] = time.sleep
     timeout_s: float = 30.0
     ssl_context: ssl.SSLContext | None = None
@@ -63,16 +57,14 @@ class SmtpMailer:
         """Send ``msg`` to ``recipients``; a clear error once the retries are spent."""
         s = self.settings
         where = f"{s.host}:{s.port} ({s.security})"
-        retrying = Retrying(
-            stop=stop_after_attempt(max(1, self.attempts)),
-            wait=self.wait,
-            sleep=self.sleep,
-            retry=retry_if_exception(is_transient),
-            before_sleep=lambda state: _log_retry(state, where),
-            reraise=True,
-        )
         try:
-            retrying(self._send_once, msg, list(recipients))
+            self.backoff.retry(
+                lambda: self._send_once(msg, list(recipients)),
+                attempts=self.attempts,
+                transient=is_transient,
+                sleep=self.sleep,
+                on_retry=lambda attempt, exc, delay: _log_retry(where, attempt, exc, delay),
+            )
         except smtplib.SMTPAuthenticationError as exc:
             raise ConfigError(
                 f"the mail server {where} refused the credentials of user "
@@ -121,13 +113,11 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or exc.__class__.__name__
 
 
-def _log_retry(state: RetryCallState, where: str) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    delay = state.next_action.sleep if state.next_action else 0.0
+def _log_retry(where: str, attempt: int, exc: BaseException, delay: float) -> None:
     log.warning(
         "sending the digest through %s failed (attempt %d: %s); retrying in %.0fs",
         where,
-        state.attempt_number,
-        _reason(exc) if exc else "?",
+        attempt,
+        _reason(exc),
         delay,
     )

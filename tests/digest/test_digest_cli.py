@@ -1,19 +1,14 @@
-"""``critic2fan digest`` in-process: --out, --send against a down server, and scheduling."""
+"""``critic2fan digest`` in-process: --out and --send against a down server."""
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from core.errors import Critic2fanError, InputError
 from critic2fan.cli import main
-from dashboard.digest.schedule import guarded, make_scheduler, next_run, parse_hhmm
 
 from .conftest import Inbox, free_port
 
@@ -71,35 +66,3 @@ def test_cli_digest__send_arrives(
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [
         ["boss@brand.example", "lena@brand.example"]
     ]
-
-
-def test_schedule__parses_times_and_finds_the_next_run() -> None:
-    assert parse_hhmm("8:05") == (8, 5)
-    with pytest.raises(InputError, match="HH:MM"):
-        parse_hhmm("25:00")
-    paris = ZoneInfo("Europe/Paris")
-    fire = next_run("08:00", paris, datetime(2024, 5, 2, 7, tzinfo=UTC))  # 09:00 in Paris
-    assert fire == datetime(2024, 5, 3, 8, tzinfo=paris)
-
-
-def test_schedule__a_failed_run_does_not_stop_the_schedule(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    def boom() -> None:
-        raise Critic2fanError("smtp down")
-
-    guarded(boom)()
-    assert "daily digest failed: smtp down" in caplog.text
-
-
-def test_schedule__the_job_fires_in_a_real_scheduler() -> None:
-    fired = threading.Event()
-    scheduler = make_scheduler(fired.set, "08:00", ZoneInfo("Europe/Paris"), blocking=False)
-    (job,) = scheduler.get_jobs()
-    assert str(job.trigger) == "cron[hour='8', minute='0']"
-    scheduler.start()
-    try:
-        job.modify(next_run_time=datetime.now(UTC))
-        assert fired.wait(10)
-    finally:
-        scheduler.shutdown(wait=True)

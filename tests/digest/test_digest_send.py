@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
-from tenacity import wait_exponential
 
+from core.backoff import Backoff
 from core.errors import ConfigError, Critic2fanError
 from critic2fan.settings import Settings
 from dashboard.digest import SmtpMailer, archive_path, recipients_for, run_digest
@@ -37,7 +37,7 @@ def _fast(settings: Settings, sleeps: list[float], attempts: int = 3) -> SmtpMai
     return SmtpMailer(
         settings.smtp,
         attempts=attempts,
-        wait=wait_exponential(multiplier=1, min=1, max=30),
+        backoff=Backoff(base=1.0, cap=30.0),
         sleep=sleeps.append,
         timeout_s=5,
     )
