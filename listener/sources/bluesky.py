@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from core.clock import utcnow
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
@@ -78,8 +78,13 @@ class ProfileCache:
         self._http.close()
 
 
-def normalize_post(event: Any, profile: dict[str, Any] | None) -> MentionRecord:
-    """A Jetstream post commit (plus the author's profile when known) as a mention."""
+def normalize_post(
+    event: Any, profile: dict[str, Any] | None, *, clock: Clock = SYSTEM_CLOCK
+) -> MentionRecord:
+    """A Jetstream post commit (plus the author's profile when known) as a mention.
+
+    A post without a readable time is dated ``clock.now()``.
+    """
     record = record_dict(event.record)
     did, rkey = str(event.did), str(event.rkey)
     handle = str((profile or {}).get("handle") or did)
@@ -98,7 +103,7 @@ def normalize_post(event: Any, profile: dict[str, Any] | None) -> MentionRecord:
             account_created=_dt((profile or {}).get("createdAt")),
         ),
         text=str(record.get("text") or ""),
-        created_at=_dt(created) or utcnow(),
+        created_at=_dt(created) or clock.now(),
         lang=(record.get("langs") or [None])[0],
         url=f"https://bsky.app/profile/{handle}/post/{rkey}",
         in_reply_to=(reply.get("parent") or {}).get("uri"),

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from core.clock import utcnow
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import (
     SourceAuthError,
     SourceError,
@@ -55,8 +55,8 @@ def later(a: str | None, b: str | None) -> str | None:
     return max(a, b)
 
 
-def normalize_status(status: Any) -> MentionRecord:
-    """One Mastodon status (dict-like) as a mention."""
+def normalize_status(status: Any, *, clock: Clock = SYSTEM_CLOCK) -> MentionRecord:
+    """One Mastodon status (dict-like) as a mention; an undated one gets ``clock.now()``."""
     account = status["account"]
     text = html_to_text(status.get("content") or "")
     if status.get("spoiler_text"):
@@ -74,7 +74,7 @@ def normalize_status(status: Any) -> MentionRecord:
             account_created=_time(account.get("created_at")),
         ),
         text=text,
-        created_at=_time(status.get("created_at")) or utcnow(),
+        created_at=_time(status.get("created_at")) or clock.now(),
         lang=status.get("language") or None,
         url=status.get("url") or status.get("uri"),
         in_reply_to=status.get("in_reply_to_id"),

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from core.clock import utcnow
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
@@ -70,8 +70,10 @@ def sync_rules(stream: Any, wanted: list[str]) -> tuple[int, int]:
     return len(missing), len(stale)
 
 
-def normalize_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> MentionRecord:
-    """One v2 tweet (plus expanded users) as a mention."""
+def normalize_tweet(
+    tweet: dict[str, Any], users: dict[str, dict[str, Any]], *, clock: Clock = SYSTEM_CLOCK
+) -> MentionRecord:
+    """One v2 tweet (plus expanded users) as a mention; undated ones get ``clock.now()``."""
     author_id = str(tweet.get("author_id") or "")
     user = users.get(author_id, {})
     metrics = user.get("public_metrics") or {}
@@ -92,7 +94,7 @@ def normalize_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> 
             account_created=_dt(user.get("created_at")),
         ),
         text=str(tweet.get("text") or ""),
-        created_at=_dt(tweet.get("created_at")) or utcnow(),
+        created_at=_dt(tweet.get("created_at")) or clock.now(),
         lang=None if tweet.get("lang") in (None, "und", "zxx", "qme") else tweet["lang"],
         url=f"https://x.com/{handle}/status/{tweet['id']}",
         in_reply_to=replied[0] if replied else None,

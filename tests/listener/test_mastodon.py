@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from core.clock import FixedClock
 from listener.loop import LoopStats
 from listener.sources.mastodon import (
     MastodonHashtagSource,
     MastodonSearchSource,
     later,
     make_client,
+    normalize_status,
 )
 from store.writer import load_cursor
 from tests.fakes.http import Reply
@@ -158,3 +161,10 @@ def test_mastodon__post_between_backfill_and_subscription_is_kept(
     first_page = next(i for i, p in enumerate(paths) if "/timelines/tag/" in p)
     assert first_stream < first_page, "the stream must be subscribed before the backfill"
     assert sorted(stored(engine)) == ["1", "3"]
+
+
+def test_normalize_status__an_undated_status_is_dated_by_the_given_clock() -> None:
+    at = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+    undated = {**status(5), "created_at": None}
+    assert normalize_status(undated, clock=FixedClock(at)).created_at == at
+    assert normalize_status(status(5), clock=FixedClock(at)).created_at != at
