@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlmodel import col
-
 from core.clock import utcnow
 from core.records import MentionRecord
-from store.models import Author, Case, Mention, Score
+from store.summary import (
+    closed_cases_by_outcome,
+    mention_counts,
+    open_cases_by_stage,
+    people_counts,
+)
 from store.writer import load_cursor, save_cursor
 
 if TYPE_CHECKING:
@@ -103,23 +105,15 @@ def _work_playbook(actx: AppContext, engine: Engine, now: datetime) -> None:
 def summarize(engine: Engine) -> DemoSummary:
     """Count what the store holds: mentions, authors, critics, cases by stage and outcome."""
     with engine.connect() as conn:
+        mentions, people = mention_counts(conn), people_counts(conn)
         summary = DemoSummary(
-            mentions=conn.execute(select(func.count()).select_from(Mention)).scalar_one(),
-            authors=conn.execute(select(func.count()).select_from(Author)).scalar_one(),
-            scored=conn.execute(select(func.count(func.distinct(Score.mention_id)))).scalar_one(),
-            critics=conn.execute(select(func.count(func.distinct(Case.author_id)))).scalar_one(),
+            mentions=mentions.mentions,
+            authors=people.authors,
+            scored=mentions.scored,
+            critics=people.critics,
         )
-        for stage, count in conn.execute(
-            select(col(Case.stage), func.count())
-            .where(col(Case.is_open).is_(True))
-            .group_by(Case.stage)
-        ):
-            summary.open_by_stage[stage] = count
-        for outcome, reason, count in conn.execute(
-            select(col(Case.outcome), col(Case.walkaway_reason), func.count())
-            .where(col(Case.is_open).is_(False))
-            .group_by(col(Case.outcome), col(Case.walkaway_reason))
-        ):
+        summary.open_by_stage.update(open_cases_by_stage(conn))
+        for (outcome, reason), count in closed_cases_by_outcome(conn).items():
             key = f"{outcome}: {reason}" if reason else str(outcome)
             summary.closed_by_outcome[key] = count
     return summary

@@ -102,20 +102,10 @@ def start_pipeline(
 
 def status_line(engine: Engine) -> str:
     """Counts for the terminal: mentions stored and scored, open cases by stage."""
-    from sqlalchemy import func, select
-    from sqlmodel import col
-
-    from store.models import Case, Mention, Score
+    from store.summary import mention_counts, open_cases_by_stage
 
     with engine.connect() as conn:
-        mentions = conn.execute(select(func.count()).select_from(Mention)).scalar_one()
-        scored = conn.execute(select(func.count(func.distinct(Score.mention_id)))).scalar_one()
-        stages: dict[str, int] = dict(
-            conn.execute(
-                select(col(Case.stage), func.count())
-                .where(col(Case.is_open).is_(True))
-                .group_by(Case.stage)
-            ).all()
-        )
+        mentions, scored = mention_counts(conn)
+        stages = open_cases_by_stage(conn)
     open_cases = ", ".join(f"{stage} {count}" for stage, count in sorted(stages.items()))
     return f"{mentions} mentions, {scored} scored; open cases: {open_cases or 'none'}"

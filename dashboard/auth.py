@@ -15,11 +15,11 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from core.errors import InputError
 from store.engine import session_scope
 from store.models import Role, User
+from store.users import all_users, user_named, username_taken
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def add_user(
     display_name = display_name.strip() or username
     hashed = hash_password(password)
     with session_scope(engine) as session:
-        if session.exec(select(User.id).where(col(User.username) == username)).first() is not None:
+        if username_taken(session, username):
             raise InputError(f"the user {username!r} already exists")
         session.add(
             User(
@@ -122,7 +122,7 @@ def add_user(
 def list_users(engine: Engine) -> list[User]:
     """Every account, active or not, by username."""
     with session_scope(engine) as session:
-        users = list(session.exec(select(User).order_by(col(User.username))))
+        users = all_users(session)
         session.expunge_all()
     return users
 
@@ -130,9 +130,7 @@ def list_users(engine: Engine) -> list[User]:
 def set_active(engine: Engine, username: str, *, active: bool) -> None:
     """Disable (or re-enable) an account; disabled accounts cannot sign in."""
     with session_scope(engine) as session:
-        user = session.exec(
-            select(User).where(col(User.username) == username.strip().lower())
-        ).first()
+        user = user_named(session, username.strip().lower())
         if user is None:
             raise InputError(f"no user {username!r}")
         user.active = active
@@ -143,9 +141,7 @@ def authenticate(engine: Engine, username: str, password: str) -> StaffUser | No
     """The staff member if ``password`` matches an active account, else None."""
     name = username.strip().lower()
     with session_scope(engine) as session:
-        user = (
-            session.exec(select(User).where(col(User.username) == name)).first() if name else None
-        )
+        user = user_named(session, name) if name else None
         stored = user.password_hash if user is not None else _DUMMY_HASH
         ok = _verify(stored, password[:MAX_PASSWORD_CHARS])
         if user is None or not ok or not user.active:

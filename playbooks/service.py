@@ -16,9 +16,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.errors import InputError
 from playbooks.actions import Rejected
@@ -28,8 +27,11 @@ from playbooks.persist import Applied, apply_event, state_of
 from playbooks.schema import Playbook
 from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS
 from playbooks.templates import render_reply
+from store.casework import goodwill_spent, open_case_id, open_cases_to_tag
 from store.engine import session_scope
-from store.models import Author, Case, CaseEvent, GoodwillLedger, Incident, Role, User
+from store.incidents import incident_open, open_incidents
+from store.models import Author, Case, CaseEvent, GoodwillLedger, Incident, Role
+from store.users import user_named
 
 log = logging.getLogger(__name__)
 
@@ -173,13 +175,7 @@ def reopen(
     """Reopen a walked-away case (refused while the critic has another open case on it)."""
     with session_scope(engine) as session:
         row = _case(session, case_id)
-        other = session.exec(
-            select(Case.id).where(
-                col(Case.author_id) == row.author_id,
-                col(Case.topic) == row.topic,
-                col(Case.is_open).is_(True),
-            )
-        ).first()
+        other = open_case_id(session, author_id=row.author_id, topic=row.topic)
         if other is not None:
             raise InputError(f"case #{other} is already open for this critic and topic")
         return _apply(session, row, StaffOverride(actor_of(user), "reopen"), now, playbook)
@@ -278,7 +274,7 @@ def set_incident(
     pb = playbook or _default_playbook()
     actor = actor_of(user) if kind == "manual" else user
     with session_scope(engine) as session:
-        current = session.exec(select(Incident).where(col(Incident.ended_at).is_(None))).all()
+        current = open_incidents(session)
         if on and not current:
             session.add(
                 Incident(
@@ -296,11 +292,8 @@ def set_incident(
                 session.add(incident)
             if current:
                 log.warning("incident mode off")
-        rows = session.exec(
-            select(Case).where(col(Case.is_open).is_(True), col(Case.incident).is_not(on))
-        ).all()
         changed = 0
-        for row in rows:
+        for row in open_cases_to_tag(session, incident=on):
             applied = apply_event(session, row, IncidentMode(on, actor, reason), now, pb)
             changed += bool(applied.actions)
         return changed
@@ -309,10 +302,7 @@ def set_incident(
 def incident_active(engine: Engine) -> bool:
     """True while an incident is open (templated replies are paused)."""
     with Session(engine) as session:
-        return (
-            session.exec(select(Incident.id).where(col(Incident.ended_at).is_(None))).first()
-            is not None
-        )
+        return incident_open(session)
 
 
 def suggested_reply(engine: Engine, case_id: int, playbook: Playbook | None = None) -> str:
@@ -389,28 +379,21 @@ def _over_budget(
 ) -> list[str]:
     budget = pb.goodwill
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = (col(GoodwillLedger.at) >= day, col(GoodwillLedger.at) < day + timedelta(days=1))
-    spent_by_agent = session.exec(
-        select(func.coalesce(func.sum(GoodwillLedger.amount), 0.0)).where(
-            col(GoodwillLedger.actor) == actor, *today
-        )
-    ).one()
-    spent_today = session.exec(
-        select(func.coalesce(func.sum(GoodwillLedger.amount), 0.0)).where(*today)
-    ).one()
+    spent_by_agent = goodwill_spent(session, day, day + timedelta(days=1), actor=actor)
+    spent_today = goodwill_spent(session, day, day + timedelta(days=1))
     over = []
     if row.goodwill_spent + amount > budget.per_case:
         over.append(f"per case {budget.per_case:g}")
-    if float(spent_by_agent) + amount > budget.per_agent_per_day:
+    if spent_by_agent + amount > budget.per_agent_per_day:
         over.append(f"per agent per day {budget.per_agent_per_day:g}")
-    if float(spent_today) + amount > budget.per_day:
+    if spent_today + amount > budget.per_day:
         over.append(f"per day {budget.per_day:g}")
     return over
 
 
 def _approver(session: Session, approved_by: str) -> str:
     name = approved_by.strip().removeprefix("user:")
-    user = session.exec(select(User).where(col(User.username) == name)).first()
+    user = user_named(session, name)
     if user is None or not user.active or user.role not in APPROVER_ROLES:
         raise InputError(f"{name!r} is not an active lead and cannot approve goodwill")
     return f"user:{name}"

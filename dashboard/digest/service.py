@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.clock import utcnow
 from core.errors import ConfigError, Critic2fanError
@@ -25,7 +25,7 @@ from dashboard.digest.message import build_message, save_message
 from dashboard.digest.render import RenderedDigest, render_digest
 from dashboard.digest.send import Mailer, SmtpMailer
 from dashboard.digest.window import day_window, yesterday
-from store.models import User
+from store.users import active_emails
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,7 @@ def recipients_for(engine: Engine, settings: Settings, role: str) -> tuple[str, 
     """
     configured = list(settings.smtp.recipients.get(role, []))
     with Session(engine) as s:
-        users = s.exec(
-            select(User.email)
-            .where(col(User.role) == role, col(User.active).is_(True))
-            .where(col(User.email).is_not(None))
-            .order_by(col(User.id))
-        ).all()
+        users = active_emails(s, role)
     out: list[str] = []
     seen: set[str] = set()
     for raw in [*configured, *users]:

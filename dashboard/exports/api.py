@@ -20,8 +20,8 @@ from core.errors import InputError, StorageError
 from dashboard.exports.anonymize import Anonymizer, salt_bytes
 from dashboard.exports.fields import FORMATS, resolve_fields
 from dashboard.exports.prefetch import prefetch
-from dashboard.exports.source import ExportFilter, count_rows, iter_chunks
 from dashboard.exports.writers import WRITERS
+from store.exports import ExportFilter, count_rows, iter_chunks
 
 log = logging.getLogger(__name__)
 

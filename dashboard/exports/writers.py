@@ -14,10 +14,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, BinaryIO, Protocol
 
 from dashboard.exports.fields import Field, Kind, effective_kind
-from dashboard.exports.source import iso_utc
 
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +28,28 @@ def neutralise(value: str) -> str:
     if value and value[0] in FORMULA_TRIGGERS:
         return "'" + value
     return value
+
+
+def iso_utc(value: str | datetime | None) -> str | None:
+    """A stored timestamp as ISO 8601 with ``+00:00``.
+
+    SQLite holds naive UTC text (``2024-05-01 12:00:00.000000``); PostgreSQL returns aware
+    datetimes. Both become ``2024-05-01T12:00:00.000000+00:00``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    text = str(value)
+    if len(text) > 10 and text[10] == " ":
+        text = text[:10] + "T" + text[11:]
+    if len(text) == 19:
+        text += ".000000"
+    if not (text.endswith("Z") or "+" in text[19:] or "-" in text[19:]):
+        text += "+00:00"
+    return text
 
 
 class Writer(Protocol):

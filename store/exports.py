@@ -1,4 +1,4 @@
-"""Reading mentions for export in bounded chunks, with their latest score and case.
+"""The export's reads: mentions in bounded chunks, with their latest score and case.
 
 Keyset pagination on ``Mention.id`` (``WHERE id > :after ORDER BY id LIMIT :n``) keeps memory
 flat whatever the table size, on SQLite and PostgreSQL alike, and needs no server-side cursor.
@@ -11,7 +11,7 @@ one transaction, so the export is a consistent snapshot.
 Rows are fetched as the driver's plain tuples (no per-value SQLAlchemy processing): timestamps
 stay as stored (naive UTC text on SQLite, aware datetimes on PostgreSQL) and each writer
 converts them once per column: Arrow casts whole columns for Parquet, ``iso_utc`` slices
-strings for CSV and JSONL.
+strings for CSV and JSONL (``dashboard.exports.writers``).
 """
 
 from __future__ import annotations
@@ -20,21 +20,23 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, String, Table, bindparam, func, select, type_coerce
 from sqlalchemy.sql import ColumnElement, Select
 
 from store.models import Author, Case, Mention, Score
+from store.scores import newest_score_id
+from store.tables import table
 
 log = logging.getLogger(__name__)
 
 
-_M: Table = Mention.__table__  # type: ignore[attr-defined]
-_A: Table = Author.__table__  # type: ignore[attr-defined]
-_S: Table = Score.__table__  # type: ignore[attr-defined]
-_C: Table = Case.__table__  # type: ignore[attr-defined]
+_M: Table = table(Mention)
+_A: Table = table(Author)
+_S: Table = table(Score)
+_C: Table = table(Case)
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,7 @@ def count_rows(conn: Connection, flt: ExportFilter) -> int:
 
 def _latest_score_id() -> Any:
     """The id of a mention's newest score (by ``scored_at``, then id): one index probe."""
-    s2 = _S.alias("s2")
-    return (
-        select(s2.c.id)
-        .where(s2.c.mention_id == _M.c.id)
-        .order_by(s2.c.scored_at.desc(), s2.c.id.desc())
-        .limit(1)
-        .correlate(_M)
-        .scalar_subquery()
-    )
+    return newest_score_id(_M.c.id).correlate(_M)
 
 
 def _author_case_id() -> Any:
@@ -213,25 +207,3 @@ def _raw_rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[Any]:
         return list(cursor.fetchall())
     finally:
         result.close()
-
-
-def iso_utc(value: str | datetime | None) -> str | None:
-    """A stored timestamp as ISO 8601 with ``+00:00``.
-
-    SQLite holds naive UTC text (``2024-05-01 12:00:00.000000``); PostgreSQL returns aware
-    datetimes. Both become ``2024-05-01T12:00:00.000000+00:00``.
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    text = str(value)
-    if len(text) > 10 and text[10] == " ":
-        text = text[:10] + "T" + text[11:]
-    if len(text) == 19:
-        text += ".000000"
-    if not (text.endswith("Z") or "+" in text[19:] or "-" in text[19:]):
-        text += "+00:00"
-    return text
