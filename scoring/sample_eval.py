@@ -41,33 +41,20 @@ def sample_report(scorer: Any, records: Sequence[MentionRecord], truth: Truth) -
     scoring needs no knowledge of the import format.
     """
     from sklearn.metrics import roc_auc_score
-    from sqlalchemy import select
 
     from scoring.worker import score_pending
     from store.engine import make_engine
     from store.migrate import upgrade
-    from store.models import Mention, Score
+    from store.scores import scored_mentions
     from store.writer import write_batch
 
-    mt: Any = Mention.__table__.c  # type: ignore[attr-defined]
-    st: Any = Score.__table__.c  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory(prefix="c2f-sample-") as folder:
         engine = make_engine(f"sqlite:///{folder}/sample.db")
         upgrade(engine)
         write_batch(engine, records)
         score_pending(engine, scorer)
         with engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    mt.source,
-                    mt.external_id,
-                    mt.text,
-                    st.sentiment_label,
-                    st.troll_likelihood,
-                    st.language_supported,
-                    st.troll_reasons,
-                ).join(Score, st.mention_id == mt.id)
-            ).all()
+            rows = scored_mentions(conn)
         engine.dispose()
     groups: dict[str, list[bool]] = {"sarcasm": [], "plain": [], "all": []}
     foreign_flagged: list[bool] = []

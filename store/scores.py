@@ -6,8 +6,7 @@ exports show the newest, by ``scored_at`` then id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, ScalarSelect, select
 from sqlalchemy.engine import Connection
@@ -29,8 +28,7 @@ def newest_score_id(mention_id: ColumnElement[Any] | Mapped[Any]) -> ScalarSelec
     )
 
 
-@dataclass(frozen=True)
-class ScoredMention:
+class ScoredMention(NamedTuple):
     """A mention with one of its scores, as an evaluation reads them."""
 
     source: str
