@@ -224,7 +224,7 @@ def page_ms(url: str, runs: int) -> float:
     from dashboard.auth import StaffUser
 
     os.environ["CRITIC2FAN_DATABASE_URL"] = url
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "critic2fan" / "board" / "app.py"), default_timeout=120)
     at.session_state["board_user"] = StaffUser("lena", "Lena", "lead")
 
     def run() -> None:
