@@ -21,11 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.errors import StorageError
 from store.models import Mention, Score
 from store.queue import claim_unscored, guard_anti_join, release, score_queue_name
+from store.tables import table
 from store.upsert import insert_ignoring_duplicates
 from store.wakeup import SCORES_CHANNEL, notify
 
-_M: Any = Mention.__table__.c  # type: ignore[attr-defined]
-_S: Any = Score.__table__.c  # type: ignore[attr-defined]
+_M = table(Mention).c
+_S = table(Score).c
 #: What the scorer reads of a mention: ``id, author_id, text, lang, lang_confidence, created_at``.
 _COLUMNS = (_M.id, _M.author_id, _M.text, _M.lang, _M.lang_confidence, _M.created_at)
 
