@@ -12,14 +12,15 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.clock import utcnow
+from core.config import BrandSettings, SmtpSettings
 from core.errors import ConfigError, Critic2fanError
-from critic2fan.settings import Settings
 from dashboard.digest.data import build_digest
 from dashboard.digest.message import build_message, save_message
 from dashboard.digest.render import RenderedDigest, render_digest
@@ -28,6 +29,25 @@ from dashboard.digest.window import day_window, yesterday
 from store.users import active_emails
 
 log = logging.getLogger(__name__)
+
+
+class DigestSettings(Protocol):
+    """What a digest run reads from the settings (the shell's ``Settings`` is one)."""
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder whose ``digests/`` keeps the archive."""
+        ...
+
+    @property
+    def brand(self) -> BrandSettings:
+        """The brand's name and time zone."""
+        ...
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        """The mail server, sender and recipients by role."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -42,12 +62,12 @@ class DigestRun:
     sent: bool
 
 
-def archive_path(settings: Settings, day: date, role: str) -> Path:
+def archive_path(settings: DigestSettings, day: date, role: str) -> Path:
     """Where a sent (or unsendable) digest is kept: ``data_dir/digests/digest-DAY-ROLE.eml``."""
     return settings.data_dir / "digests" / f"digest-{day.isoformat()}-{role}.eml"
 
 
-def recipients_for(engine: Engine, settings: Settings, role: str) -> tuple[str, ...]:
+def recipients_for(engine: Engine, settings: DigestSettings, role: str) -> tuple[str, ...]:
     """Addresses for ``role``: ``smtp.recipients[role]`` plus active users with that role.
 
     Deduplicated case-insensitively, in that order; malformed addresses are skipped with a
@@ -78,7 +98,7 @@ def recipients_for(engine: Engine, settings: Settings, role: str) -> tuple[str, 
 
 def run_digest(
     engine: Engine,
-    settings: Settings,
+    settings: DigestSettings,
     *,
     day: date | None = None,
     zone: ZoneInfo | None = None,
