@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from core.clock import utcnow
+from core.clock import SYSTEM_CLOCK, Clock
 from core.records import AuthorRecord, MentionRecord
 
 __all__ = ["DELETED_AUTHOR", "Fetched", "Source", "deletion_notice"]
@@ -62,13 +62,13 @@ class Source(Protocol):
 DELETED_AUTHOR = "[deleted]"
 
 
-def deletion_notice(source: str, external_id: str) -> MentionRecord:
+def deletion_notice(source: str, external_id: str, *, clock: Clock = SYSTEM_CLOCK) -> MentionRecord:
     """A record that tells the writer to mark ``(source, external_id)`` deleted and purge it."""
     return MentionRecord(
         source=source,
         external_id=external_id,
         author=AuthorRecord(platform=source, platform_id=DELETED_AUTHOR, handle=DELETED_AUTHOR),
         text="",
-        created_at=utcnow(),
+        created_at=clock.now(),
         deleted=True,
     )

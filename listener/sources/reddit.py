@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.clock import utcnow
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
@@ -82,8 +82,8 @@ def is_removed(thing: Any) -> bool:
     return str(body).strip() in _REMOVED or bool(_attr(thing, "removed_by_category", None))
 
 
-def translate_error(exc: Exception) -> SourceError:
-    """prawcore's exceptions as the product's error tree."""
+def translate_error(exc: Exception, *, clock: Clock = SYSTEM_CLOCK) -> SourceError:
+    """prawcore's exceptions as the product's error tree (``clock`` dates a rate-limit reset)."""
     from prawcore import exceptions as pe
 
     if isinstance(exc, pe.TooManyRequests):
@@ -92,7 +92,7 @@ def translate_error(exc: Exception) -> SourceError:
         reset_at = None
         if reset:
             try:  # Reddit sends the seconds left in the window
-                reset_at = utcnow() + timedelta(seconds=float(reset))
+                reset_at = clock.now() + timedelta(seconds=float(reset))
             except ValueError:
                 reset_at = None
         return SourceRateLimited("reddit: rate limited", source="reddit", reset_at=reset_at)
