@@ -10,6 +10,11 @@ transaction (``store.writer.write_batch``); while the database is away it retrie
 waiting by the same kind of backoff. A crash at any instant therefore loses nothing and, thanks
 to the unique ``(source, external_id)``, stores nothing twice.
 
+A batch is written as soon as the stream goes quiet (nothing more arrives within
+``quiet_seconds``), when it is full (``batch_size``) or when its oldest post has waited
+``flush_seconds``, whichever comes first. A busy stream therefore groups its posts into few
+transactions, and a single post is not held back for company.
+
 ``stop()`` (or SIGINT/SIGTERM via the runner) ends the reader, drains what was read, flushes
 the batch and saves the cursor.
 """
@@ -40,6 +45,12 @@ log = logging.getLogger(__name__)
 
 ErrorHook = Callable[[str, BaseException], None]
 _END = object()
+#: The longest a stored-to-be post waits in the writer's batch.
+FLUSH_SECONDS = 0.2
+#: A batch is written once nothing more has arrived for this long.
+QUIET_SECONDS = 0.02
+#: How long an idle writer waits for an item before looking at its stop event and cursor.
+_IDLE_WAIT_S = 0.25
 
 
 @dataclass
@@ -98,7 +109,8 @@ class StreamLoop:
         matcher: Matcher | None = None,
         detect_lang: bool = True,
         batch_size: int = 200,
-        flush_seconds: float = 1.0,
+        flush_seconds: float = FLUSH_SECONDS,
+        quiet_seconds: float = QUIET_SECONDS,
         cursor_seconds: float = 5.0,
         seen_size: int = 50_000,
         shutdown_grace: float = 3.0,
@@ -116,6 +128,7 @@ class StreamLoop:
             flush_seconds,
             cursor_seconds,
         )
+        self.quiet_seconds = min(quiet_seconds, flush_seconds)
         self.shutdown_grace = shutdown_grace
         self.backoff = backoff or Backoff(clock=clock)
         #: Waits between tries of a batch write while the database is away.
@@ -161,11 +174,16 @@ class StreamLoop:
             while True:
                 if stop_when is not None and stop_when(self.stats):
                     self.stop()
-                timeout = self.flush_seconds if self._batch or self._edits else 0.25
+                if self._batch or self._edits:
+                    due = first_pending + self.flush_seconds - time.monotonic()
+                    timeout = max(0.0, min(self.quiet_seconds, due))
+                else:
+                    timeout = _IDLE_WAIT_S
+                quiet = False
                 try:
                     item = self._queue.get(timeout=timeout)
                 except queue.Empty:
-                    item = None
+                    item, quiet = None, True
                 if item is _END:
                     break
                 if isinstance(item, Fetched):
@@ -176,7 +194,7 @@ class StreamLoop:
                 pending = len(self._batch) + len(self._edits)
                 if (
                     pending >= self.batch_size
-                    or (pending and now - first_pending >= self.flush_seconds)
+                    or (pending and (quiet or now - first_pending >= self.flush_seconds))
                     or (self._position_dirty and now - last_cursor_save >= self.cursor_seconds)
                 ):
                     self._flush()

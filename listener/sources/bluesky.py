@@ -2,7 +2,9 @@
 
 Jetstream has no keyword filter, so every ``app.bsky.feed.post`` commit is matched here
 and only matching posts cost a profile lookup; profiles (handle, followers) are fetched in
-batches of up to 25 from the public AppView and cached. The position is the event's
+batches of up to 25 from the public AppView and cached. A matching post waits at most
+``profile_wait_s`` (0.2 s) for others to share its lookup; one whose author is cached, with
+nothing held before it, goes at once. The position is the event's
 ``time_us`` (portable across Jetstream instances); a resume rewinds a few seconds and the
 seen-id set and the store's unique key absorb the overlap.
 """
@@ -28,7 +30,11 @@ log = logging.getLogger(__name__)
 POST = "app.bsky.feed.post"
 DEFAULT_JETSTREAM = "wss://jetstream.us-east.bsky.network/xrpc"
 PROFILE_BATCH = 25
-MAX_PENDING_S = 1.0
+#: The longest a matching post is held so that its author's lookup can be shared.
+PROFILE_WAIT_S = 0.2
+#: The longest the stream's silence goes unnoticed (a quiet stream's held posts wait this
+#: long past ``profile_wait_s`` at most).
+_TICK_S = 0.05
 REWIND_US = 5_000_000
 _POSITION_EVERY = 200
 
@@ -72,6 +78,9 @@ class ProfileCache:
                     if len(self._cache) > self.size:
                         self._cache.popitem(last=False)
         return {d: self._cache[d] for d in dids if d in self._cache}
+
+    def __contains__(self, did: object) -> bool:
+        return did in self._cache
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -166,6 +175,7 @@ class BlueskySource:
         *,
         reconnect_delay: Callable[[], float] | None = None,
         recv_timeout: float = 60.0,
+        profile_wait_s: float = PROFILE_WAIT_S,
     ) -> None:
         if jetstream_url.rstrip("/").endswith("/subscribe"):  # a v1 address: not spoken here
             log.warning(
@@ -177,6 +187,7 @@ class BlueskySource:
         self.profiles = ProfileCache(appview_url)
         self.reconnect_delay = reconnect_delay
         self.recv_timeout = recv_timeout
+        self.profile_wait_s = profile_wait_s
         self._client: Any = None
         self._closed = False
 
@@ -211,9 +222,9 @@ class BlueskySource:
         position = int(cursor) if cursor and cursor.isdigit() else 0
         quiet = 0
         try:
-            for event in _live(client):
+            for event in _live(client, tick=min(_TICK_S, self.profile_wait_s)):
                 if event is None or getattr(event, "collection", None) != POST:
-                    if pending and time.monotonic() - pending_since >= MAX_PENDING_S:
+                    if pending and time.monotonic() - pending_since >= self.profile_wait_s:
                         yield from self._flush(pending)
                     continue
                 stamp = time_us(getattr(event, "witnessed_at", None) or event.time) or 0
@@ -229,13 +240,16 @@ class BlueskySource:
                     if not pending:
                         pending_since = time.monotonic()
                     pending.append((event, position))
+                    if len(pending) == 1 and str(event.did) in self.profiles:
+                        yield from self._flush(pending)  # nothing to look up: no wait
+                        continue
                 elif not pending:
                     quiet += 1
                     if quiet >= _POSITION_EVERY:
                         quiet = 0
                         yield Fetched(None, str(position))
                 if len(pending) >= PROFILE_BATCH or (
-                    pending and time.monotonic() - pending_since >= MAX_PENDING_S
+                    pending and time.monotonic() - pending_since >= self.profile_wait_s
                 ):
                     yield from self._flush(pending)
             yield from self._flush(pending)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from listener.base import Fetched
 from listener.loop import LoopStats
 from listener.sources.bluesky import BlueskySource, time_us
 from store.writer import load_cursor
@@ -99,3 +101,42 @@ def test_bluesky__hostile_text(engine: Engine, run_loop: RunLoop, text: str) -> 
     fake = JetstreamFake(scripts=[[commit(1, text)]])
     _run(fake, run_loop, lambda s: s.stored >= 1)
     assert stored(engine)[_uri(1)].text[:100] == text[:100]
+
+
+def _first_post_after(src: BlueskySource) -> tuple[float, Fetched]:
+    """Seconds from connecting until ``fetch`` yields its first post, and that item."""
+    began = time.monotonic()
+    for item in src.fetch(None):
+        if item.record is not None:
+            return time.monotonic() - began, item
+    raise AssertionError("the stream ended without a post")
+
+
+def test_bluesky__post_by_a_cached_author_is_not_held() -> None:
+    fake = JetstreamFake(scripts=[[commit(1)]])
+    ws, http = servers(fake)
+    with ws, http:
+        src = BlueskySource(ws.url + "/xrpc", http.url, MATCHER, profile_wait_s=30.0)
+        src.profiles.get_many([did("critic")])  # the author was seen before
+        try:
+            took, item = _first_post_after(src)
+        finally:
+            src.close()
+            src.profiles.close()
+    assert took < 10.0  # not the 30 s lookup window
+    assert item.record is not None and item.record.author.followers == 42
+    assert len(fake.profile_calls) == 1  # no second lookup
+
+
+def test_bluesky__new_authors_share_one_lookup_within_the_window() -> None:
+    fake = JetstreamFake(scripts=[[commit(1), commit(2, user="fan"), commit(3, user="other")]])
+    ws, http = servers(fake)
+    with ws, http:
+        src = BlueskySource(ws.url + "/xrpc", http.url, MATCHER, profile_wait_s=0.4)
+        try:
+            took, _ = _first_post_after(src)
+        finally:
+            src.close()
+            src.profiles.close()
+    assert 0.4 <= took < 10.0  # held for the window, then released without more posts
+    assert len(fake.profile_calls) == 1 and len(fake.profile_calls[0]) == 3

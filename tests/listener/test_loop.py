@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 
+import listener.loop as loop_module
 from core.clock import utcnow
 from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
 from listener.base import Fetched, deletion_notice
-from listener.loop import LoopStats, SeenIds
-from store.writer import load_cursor
+from listener.loop import LoopStats, SeenIds, StreamLoop
+from store.writer import WriteResult, load_cursor, write_batch
 from tests.listener.conftest import Sleeps, make_record, stored
 
 
@@ -137,3 +140,92 @@ def test_seen_ids__bounded_forgets_oldest() -> None:
     assert all(seen.add(k) for k in "abcd")
     assert "a" not in seen and "d" in seen
     assert not seen.add("d")
+
+
+class Trickle:
+    """A push stream that sends a matching post every ``every`` seconds until closed."""
+
+    name = "mastodon:trickle"
+    platform = "mastodon"
+    poll_interval: float | None = None
+    prefiltered = False
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.closed = threading.Event()
+
+    def fetch(self, cursor: str | None) -> Iterator[Fetched]:
+        i = 0
+        while not self.closed.wait(self.every):
+            i += 1
+            yield _f(i)
+
+    def close(self) -> None:
+        self.closed.set()
+
+
+def _loop_in_thread(loop: StreamLoop) -> threading.Thread:
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait_until(check: Callable[[], bool], timeout: float) -> float:
+    """Seconds until ``check()`` held (fails the test after ``timeout``)."""
+    began = time.monotonic()
+    while not check():
+        assert time.monotonic() - began < timeout, "timed out"
+        time.sleep(0.005)
+    return time.monotonic() - began
+
+
+def test_loop__quiet_stream_writes_at_once_with_its_cursor(engine: Engine) -> None:
+    src = Scripted([[_f(1)]])  # one post, then a connection that stays open and silent
+    loop = StreamLoop(src, engine, detect_lang=False, flush_seconds=10.0, quiet_seconds=0.02)
+    began = time.monotonic()
+    thread = _loop_in_thread(loop)
+    try:
+        _wait_until(lambda: loop.stats.stored == 1, timeout=5.0)
+        assert time.monotonic() - began < 2.0  # not the 10 s flush_seconds
+        assert load_cursor(engine, src.name) == "1"  # the same transaction
+    finally:
+        loop.stop()
+        thread.join(10)
+
+
+def test_loop__busy_stream_groups_posts_into_few_writes(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[int] = []
+
+    def counting(engine: Engine, batch: list[object], **kw: object) -> WriteResult:
+        writes.append(len(batch))
+        return write_batch(engine, batch, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loop_module, "write_batch", counting)
+    src = Scripted([[_f(i) for i in range(1, 41)]])  # all at once: never 0.5 s apart
+    loop = StreamLoop(src, engine, detect_lang=False, flush_seconds=10.0, quiet_seconds=0.5)
+    thread = _loop_in_thread(loop)
+    try:
+        _wait_until(lambda: loop.stats.stored == 40, timeout=5.0)
+        assert writes == [40]
+        assert load_cursor(engine, src.name) == "40"
+    finally:
+        loop.stop()
+        thread.join(10)
+
+
+def test_loop__stream_that_never_goes_quiet_is_written_within_flush_seconds(
+    engine: Engine,
+) -> None:
+    src = Trickle(every=0.02)  # busier than quiet_seconds: only flush_seconds ends a batch
+    loop = StreamLoop(src, engine, detect_lang=False, flush_seconds=0.3, quiet_seconds=0.2)
+    thread = _loop_in_thread(loop)
+    try:
+        first = _wait_until(lambda: loop.stats.stored >= 1, timeout=5.0)
+        assert first < 2.0
+        assert not src.closed.is_set()  # the stream was still sending
+    finally:
+        loop.stop()
+        thread.join(10)
+    assert sorted(stored(engine), key=int) == [str(i) for i in range(1, loop.stats.received + 1)]
