@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from core.clock import SYSTEM_CLOCK, Clock
 from core.config import BrandSettings
 
 DEFAULT_REFRESH_SECONDS = 30.0
@@ -28,3 +29,5 @@ class BoardContext:
     send_replies: bool = False
     secret_key: SecretStr | None = None
     refresh_seconds: float = DEFAULT_REFRESH_SECONDS
+    #: Where the pages read the time (SLA countdowns, staff actions, export dates).
+    clock: Clock = SYSTEM_CLOCK

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from core.clock import utcnow
 from dashboard.views.common import Board, context, playbook
 from playbooks import service
 
@@ -21,20 +20,20 @@ def record_reply(b: Board, case_id: int, text: str) -> str:
     """Record a staff reply (or, where sending is on, queue it for approval)."""
     send = context().send_replies
     service.record_reply(
-        b.engine, case_id, b.actor, text, utcnow(), send_replies=send, playbook=playbook()
+        b.engine, case_id, b.actor, text, b.now(), send_replies=send, playbook=playbook()
     )
     return "Reply queued for approval." if send else "Reply recorded."
 
 
 def add_note(b: Board, case_id: int, text: str) -> str:
     """Add a staff note to the audit trail."""
-    service.add_note(b.engine, case_id, b.actor, text, utcnow())
+    service.add_note(b.engine, case_id, b.actor, text, b.now())
     return "Note added."
 
 
 def assign_case(b: Board, case_id: int, assignee: str | None, *, reason: str = "") -> str:
     """Give the case to ``assignee`` (None: nobody)."""
-    service.assign(b.engine, case_id, b.actor, assignee, utcnow(), playbook=playbook())
+    service.assign(b.engine, case_id, b.actor, assignee, b.now(), playbook=playbook())
     if reason:
         log.info("case %d assigned to %s (%s)", case_id, assignee, reason)
     return f"Assigned to {assignee}." if assignee else "Unassigned."
@@ -43,7 +42,7 @@ def assign_case(b: Board, case_id: int, assignee: str | None, *, reason: str = "
 def override_stage(b: Board, case_id: int, stage: str, *, reason: str) -> str:
     """Move the case to ``stage`` against the playbook's suggestion."""
     row = service.override_stage(
-        b.engine, case_id, b.actor, stage, reason, utcnow(), playbook=playbook()
+        b.engine, case_id, b.actor, stage, reason, b.now(), playbook=playbook()
     )
     return f"Stage is now {row.stage}."
 
@@ -59,7 +58,7 @@ def give_goodwill(
         kind,
         amount,
         note,
-        utcnow(),
+        b.now(),
         approved_by=b.actor if approve else None,
         playbook=playbook(),
     )
@@ -68,25 +67,25 @@ def give_goodwill(
 
 def walk_away(b: Board, case_id: int, *, reason: str) -> str:
     """Close the case as walked away, with a reason."""
-    service.walk_away(b.engine, case_id, b.actor, reason, utcnow(), playbook=playbook())
+    service.walk_away(b.engine, case_id, b.actor, reason, b.now(), playbook=playbook())
     return f"Walked away ({reason})."
 
 
 def confirm_walk_away(b: Board, case_id: int) -> str:
     """Agree with the playbook's walk-away recommendation."""
-    row = service.confirm_walk_away(b.engine, case_id, b.actor, utcnow(), playbook=playbook())
+    row = service.confirm_walk_away(b.engine, case_id, b.actor, b.now(), playbook=playbook())
     return f"Walked away ({row.walkaway_reason})."
 
 
 def reject_walk_away(b: Board, case_id: int) -> str:
     """Keep working a case the playbook recommended walking away from."""
-    service.reject_walk_away(b.engine, case_id, b.actor, utcnow(), playbook=playbook())
+    service.reject_walk_away(b.engine, case_id, b.actor, b.now(), playbook=playbook())
     return "Recommendation rejected: keep working this case."
 
 
 def reopen(b: Board, case_id: int) -> str:
     """Reopen a walked-away case."""
-    row = service.reopen(b.engine, case_id, b.actor, utcnow(), playbook=playbook())
+    row = service.reopen(b.engine, case_id, b.actor, b.now(), playbook=playbook())
     return f"Reopened: stage {row.stage}."
 
 
@@ -98,7 +97,7 @@ def suggested_reply(b: Board, case_id: int) -> str:
 def set_incident(b: Board, *, on: bool, reason: str) -> str:
     """Switch incident mode (templated replies pause while it is on)."""
     changed = service.set_incident(
-        b.engine, on, b.actor, reason.strip() or None, utcnow(), playbook=playbook()
+        b.engine, on, b.actor, reason.strip() or None, b.now(), playbook=playbook()
     )
     state = "on" if on else "off"
     return f"Incident mode {state}; {changed} open cases updated."

@@ -16,7 +16,6 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from core.clock import utcnow
 from playbooks import metrics
 from store import analytics
 from store.cases import cases_opened_between, events_for_cases
@@ -34,10 +33,10 @@ def tier(followers: int | None) -> str:
     return TIERS[3]
 
 
-def window(conn: Connection, days: int) -> tuple[datetime, datetime]:
-    """``(since, until)``: the ``days`` up to the newest mention (or now, with none)."""
+def window(conn: Connection, days: int, now: datetime) -> tuple[datetime, datetime]:
+    """``(since, until)``: the ``days`` up to the newest mention (or ``now``, with none)."""
     newest = analytics.newest_mention_time(conn)
-    until = newest if newest is not None else utcnow()
+    until = newest if newest is not None else now
     return until - timedelta(days=days), until + timedelta(seconds=1)
 
 

@@ -7,10 +7,11 @@ with ``st.text`` so it is never read as markdown or HTML.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Literal
 
 import streamlit as st
 
-from core.clock import utcnow
 from core.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
@@ -20,7 +21,8 @@ from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 from store.users import active_staff
 
 TIMELINE_SHOWN = 60
-STAGE_COLORS = {
+BadgeColor = Literal["orange", "violet", "blue", "green", "gray", "red"]
+STAGE_COLORS: dict[str, BadgeColor] = {
     "acknowledge": "orange",
     "empathize": "violet",
     "goodwill": "blue",
@@ -38,7 +40,7 @@ def case_id_from_url() -> int | None:
         return None
 
 
-def header(detail: CaseDetail) -> None:
+def header(detail: CaseDetail, now: datetime) -> None:
     """Who the critic is and where the case stands."""
     case, author = detail.case, detail.author
     st.title(f"Case #{case.id}")
@@ -46,8 +48,8 @@ def header(detail: CaseDetail) -> None:
         f"@{author.handle} · {author.display_name or ''} · {author.platform}"
         f" · topic {case.topic} · assignee {case.assignee or 'nobody'}"
     )
-    sla = countdown(case.sla_due, utcnow()) if case.is_open else "closed"
-    overdue = case.is_open and case.sla_due is not None and case.sla_due < utcnow()
+    sla = countdown(case.sla_due, now) if case.is_open else "closed"
+    overdue = case.is_open and case.sla_due is not None and case.sla_due < now
     badges = st.columns([1, 1, 4])
     badges[0].badge(
         f"Stage: {case.stage}", icon=":material/flag:", color=STAGE_COLORS.get(case.stage, "gray")
@@ -199,7 +201,7 @@ def render() -> None:
     flash = st.session_state.pop("case_flash", None)
     if flash:
         st.success(flash)
-    header(detail)
+    header(detail, b.now())
     left, right = st.columns([3, 2], gap="large")
     with left:
         timeline(detail.timeline)

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from core.clock import SYSTEM_CLOCK, Clock
 from dashboard.auth import Permission, StaffUser, can
 from dashboard.context import DEFAULT_REFRESH_SECONDS, BoardContext
 from playbooks.schema import Playbook
@@ -99,6 +100,11 @@ class Board:
     user: StaffUser
     demo: bool
     engine: Engine
+    clock: Clock = SYSTEM_CLOCK
+
+    def now(self) -> datetime:
+        """The current time by the board's clock."""
+        return self.clock.now()
 
     @property
     def actor(self) -> str:
@@ -116,7 +122,7 @@ def board() -> Board:
     if not isinstance(user, StaffUser):
         st.error("Please sign in.")
         st.stop()
-    return Board(user=user, demo=demo_mode(), engine=engine())
+    return Board(user=user, demo=demo_mode(), engine=engine(), clock=context().clock)
 
 
 def banners(b: Board) -> None:

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from core.clock import utcnow
 from core.errors import Critic2fanError
 from core.records import KNOWN_SOURCES
 from dashboard.auth import Permission
@@ -34,7 +33,7 @@ def render() -> None:
     with st.form("export"):
         c1, c2, c3 = st.columns(3)
         fmt = c1.selectbox("Format", list(FORMATS), key="export_fmt")
-        today = utcnow().date()
+        today = b.now().date()
         picked = c2.date_input(
             "Created between", (today - timedelta(days=30), today), key="export_dates"
         )
@@ -66,7 +65,7 @@ def render() -> None:
         except Critic2fanError as exc:
             show_error(exc)
             return
-        stamp = utcnow().strftime("%Y%m%d-%H%M")
+        stamp = b.now().strftime("%Y%m%d-%H%M")
         st.session_state["export_file"] = (f"critic2fan-mentions-{stamp}.{fmt}", buf.getvalue())
     ready = st.session_state.get("export_file")
     if ready:

@@ -17,10 +17,10 @@ MIN_CASES = 10
 
 @st.cache_data(ttl=60, show_spinner="Counting…")
 def _fairness(url: str, days: int) -> pd.DataFrame:
-    from dashboard.views.common import engine
+    from dashboard.views.common import context, engine
 
     with engine().connect() as conn:
-        since, until = analytics.window(conn, days)
+        since, until = analytics.window(conn, days, context().clock.now())
     return analytics.fairness(engine(), since, until)
 
 

@@ -18,10 +18,10 @@ from dashboard.views.common import Board, banners, board, open_incident, show_er
 @st.cache_data(ttl=60, show_spinner="Counting…")
 def _numbers(url: str, days: int) -> dict[str, object]:
     """Every aggregate the page needs, computed once a minute per database and window."""
-    from dashboard.views.common import engine
+    from dashboard.views.common import context, engine
 
     with engine().connect() as conn:
-        since, until = analytics.window(conn, days)
+        since, until = analytics.window(conn, days, context().clock.now())
         volume = analytics.volume_by_day(conn, since, until)
     figures = analytics.case_figures(engine(), since, until)
     return {"since": since, "until": until, "volume": volume, **figures}

@@ -16,10 +16,10 @@ SHOWN = 25
 
 @st.cache_data(ttl=60, show_spinner="Counting…")
 def _people(url: str, days: int) -> dict[str, object]:
-    from dashboard.views.common import engine
+    from dashboard.views.common import context, engine
 
     with engine().connect() as conn:
-        since, until = analytics.window(conn, days)
+        since, until = analytics.window(conn, days, context().clock.now())
         authors = analytics.authors_in_window(conn, since, until)
         return {
             "authors": authors,

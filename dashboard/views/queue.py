@@ -6,12 +6,11 @@ typing elsewhere survive each refresh.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from core.clock import utcnow
 from dashboard.assignment import plan_assignments
 from dashboard.auth import Permission
 from dashboard.views.common import Board, banners, board, countdown, page_file, refresh_interval
@@ -30,9 +29,8 @@ PAGE_SIZE = 50
 REFRESH = refresh_interval()  # board.refresh_seconds
 
 
-def queue_frame(rows: list[QueueRow]) -> pd.DataFrame:
-    """The queue as a table; every user string stays a plain text cell."""
-    now = utcnow()
+def queue_frame(rows: list[QueueRow], now: datetime) -> pd.DataFrame:
+    """The queue as a table at ``now``; every user string stays a plain text cell."""
     return pd.DataFrame(
         {
             "Case": [r.case_id for r in rows],
@@ -78,7 +76,7 @@ def filters_bar(b: Board) -> QueueFilters:
 def _options(b: Board) -> dict[str, list[str]]:
     key = "q_options"
     cached = st.session_state.get(key)
-    now = utcnow()
+    now = b.now()
     if cached is None or now - cached[0] > timedelta(minutes=1):
         with b.engine.connect() as conn:
             cached = (now, filter_options(conn))
@@ -93,12 +91,12 @@ def queue_table(b: Board, filters: QueueFilters) -> None:
     with b.engine.connect() as conn:
         rows = fetch_queue(conn, filters, limit=PAGE_SIZE)
         total = count_open(conn, filters)
-    st.caption(f"{len(rows)} of {total} open cases · refreshed {utcnow():%H:%M:%S} UTC")
+    st.caption(f"{len(rows)} of {total} open cases · refreshed {b.now():%H:%M:%S} UTC")
     if not rows:
         st.info("No open cases match these filters.")
         return
     event = st.dataframe(
-        queue_frame(rows),
+        queue_frame(rows, b.now()),
         hide_index=True,
         column_config=COLUMNS,
         width="stretch",
