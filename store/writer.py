@@ -22,6 +22,7 @@ from core.clock import utcnow
 from core.errors import StorageError
 from core.records import AuthorRecord, MentionRecord
 from store.models import Author, Mention, SourceCursor
+from store.tables import table
 from store.upsert import insert_for, insert_ignoring_duplicates, upsert
 from store.wakeup import MENTIONS_CHANNEL, notify
 
@@ -295,9 +296,11 @@ def save_cursor(conn: Connection, name: str, value: str, *, now: datetime) -> No
 def load_cursor(engine: Engine, name: str) -> str | None:
     """The saved cursor for ``name``, or None when it never ran."""
     with engine.connect() as conn:
-        return conn.execute(
-            select(SourceCursor.value).where(SourceCursor.name == name)  # type: ignore[arg-type,call-overload]
+        cursors = table(SourceCursor).c
+        value: str | None = conn.execute(
+            select(cursors.value).where(cursors.name == name)
         ).scalar_one_or_none()
+        return value
 
 
 def _unique_mention_rows(

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from dashboard.digest.model import HourBucket
+
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import Locator
 
 WIDTH_IN, HEIGHT_IN, DPI = 6.4, 2.6, 100
 INK, MUTED, ALERT, CALM = "#1f2937", "#9ca3af", "#dc2626", "#2563eb"
 
 
-def _figure(height: float = HEIGHT_IN):  # type: ignore[no-untyped-def]
+def _figure(height: float = HEIGHT_IN) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -24,7 +30,7 @@ def _figure(height: float = HEIGHT_IN):  # type: ignore[no-untyped-def]
     return fig
 
 
-def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
     return buffer.getvalue()
@@ -35,7 +41,14 @@ def _plain(label: str) -> str:
     return label.replace("$", r"\$")
 
 
-def _style(ax) -> None:  # type: ignore[no-untyped-def]
+def _whole_numbers() -> Locator:
+    """Ticks for counts: whole numbers, spaced like matplotlib's default locator."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
+
+
+def _style(ax: Axes) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(colors=INK, labelsize=8)
@@ -52,7 +65,7 @@ def hourly_chart(hours: Sequence[HourBucket], *, zone_name: str) -> bytes:
     ax.plot(
         xs, [b.before for b in hours], color=MUTED, lw=1.5, marker="o", ms=2.5, label="day before"
     )
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(_whole_numbers())
     ax.set_ylim(bottom=0)
     ax.set_xticks(range(0, 24, 3))
     ax.set_xlim(-0.6, 23.6)
@@ -70,7 +83,7 @@ def walkaway_chart(reasons: Mapping[str, int]) -> bytes:
     ax = fig.add_subplot(1, 1, 1)
     labels = [_plain(k.replace("_", " ")) for k, _ in items]
     ax.barh(labels[::-1], [v for _, v in items][::-1], color=MUTED)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(_whole_numbers())
     ax.set_xlabel("cases", fontsize=8, color=INK)
     _style(ax)
     return _png(fig)

@@ -126,7 +126,7 @@ class _Listener:
 
         self.connected = connected = threading.Event()
 
-        class L(StreamListener):  # type: ignore[misc]
+        class L(StreamListener):
             response: Any = None
 
             def handle_stream(self, response: Any) -> Any:
