@@ -78,7 +78,7 @@ def advance(case: CaseState | None, event: Event, now: datetime, playbook: Playb
 # -- helpers -------------------------------------------------------------------------------
 
 
-class _Draft(dict):  # type: ignore[type-arg]
+class _Draft(dict[str, Any]):
     """Changes to a state, read through to the old state; frozen once per event by ``_done``.
 
     One ``evolve`` per event instead of a ``replace`` per step keeps ``advance`` cheap.

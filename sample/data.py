@@ -28,10 +28,17 @@ class SampleDataError(InputError):
         self.path = path
 
 
-FILES: dict[str, type[BaseModel]] = {
-    name: field.annotation  # type: ignore[misc]
-    for name, field in SampleData.model_fields.items()
-}
+def _file_models() -> dict[str, type[BaseModel]]:
+    models: dict[str, type[BaseModel]] = {}
+    for name, field in SampleData.model_fields.items():
+        shape = field.annotation
+        if not (isinstance(shape, type) and issubclass(shape, BaseModel)):
+            raise TypeError(f"SampleData.{name} must name a model of one data file")
+        models[name] = shape
+    return models
+
+
+FILES: dict[str, type[BaseModel]] = _file_models()
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

@@ -87,6 +87,7 @@ def save_adapter(adapter: Adapter, folder: Path = ADAPTER_DIR, stem: str = ADAPT
         arrays[f"{name}/A"] = a.astype(np.float16)
         arrays[f"{name}/B"] = b.astype(np.float16)
     npz = folder / f"{stem}.npz"
+    # numpy's stub reads ** as its keyword-only allow_pickle flag; every value here is an array
     np.savez_compressed(npz, **arrays)  # type: ignore[arg-type]
     spec = {
         "rank": adapter.rank,

@@ -14,8 +14,12 @@ import random
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # torch is imported only when an adapter is trained
+    import torch
 
 from scoring.adapter import Adapter, average_adapters, to_float16
 from scoring.data import Split
@@ -160,10 +164,10 @@ def _finetune(sentiment: Split, insults: Split, cfg: FinetuneConfig, tag: str) -
     return _extract(model, scale=2.0, rank=cfg.rank, meta=meta)
 
 
-def _extract(model: object, *, scale: float, rank: int, meta: dict) -> Adapter:
+def _extract(model: torch.nn.Module, *, scale: float, rank: int, meta: dict[str, Any]) -> Adapter:
     """The trained (A, B) pairs, named like the plain model's Linear layers."""
     layers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name, module in model.named_modules():  # type: ignore[attr-defined]
+    for name, module in model.named_modules():
         lora_a = getattr(module, "lora_A", None)
         if lora_a is None or "default" not in lora_a:
             continue

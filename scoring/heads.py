@@ -179,6 +179,7 @@ def save_heads(heads: Heads, folder: Path, stem: str = "minilm-heads") -> tuple[
         }
     spec["meta"] = {**heads.meta, "adapter": heads.adapter.digest() if heads.adapter else None}
     npz, js = folder / f"{stem}.npz", folder / f"{stem}.json"
+    # numpy's stub reads ** as its keyword-only allow_pickle flag; every value here is an array
     np.savez_compressed(npz, **arrays)  # type: ignore[arg-type]
     js.write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if heads.adapter is not None:

@@ -33,6 +33,7 @@ class DayMention:
 def mentions_between(session: Session, since: datetime, until: datetime) -> list[DayMention]:
     """Undeleted mentions posted in ``[since, until)``, each with its newest score, by id."""
     rows = session.exec(
+        # sqlmodel's select() is typed for at most four columns; this one reads eight
         select(  # type: ignore[call-overload]
             Mention.id,
             Mention.created_at,

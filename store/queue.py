@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, text
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from store.models import WorkLease
 from store.types import UTCDateTime
@@ -100,7 +101,7 @@ def release(conn: Connection, *, queue: str, item_ids: Sequence[int]) -> None:
         return
     stmt = (
         delete(WorkLease)
-        .where(WorkLease.queue == queue)  # type: ignore[arg-type]
-        .where(WorkLease.item_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+        .where(col(WorkLease.queue) == queue)
+        .where(col(WorkLease.item_id).in_(bindparam("ids", expanding=True)))
     )
     conn.execute(stmt, {"ids": list(item_ids)})

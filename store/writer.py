@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import col
 
 from core.clock import utcnow
 from core.errors import StorageError
@@ -159,10 +160,10 @@ def apply_edits(conn: Connection, edits: Sequence[MentionRecord], *, now: dateti
     for edit in edits:
         stmt = (
             update(Mention)
-            .where(Mention.source == edit.source)  # type: ignore[arg-type]
-            .where(Mention.external_id == edit.external_id)  # type: ignore[arg-type]
-            .where(Mention.deleted == False)  # type: ignore[arg-type]  # noqa: E712
-            .where(Mention.text != edit.text)  # type: ignore[arg-type]
+            .where(col(Mention.source) == edit.source)
+            .where(col(Mention.external_id) == edit.external_id)
+            .where(col(Mention.deleted).is_(False))
+            .where(col(Mention.text) != edit.text)
             .values(
                 text=edit.text,
                 lang=edit.lang,
@@ -266,8 +267,9 @@ def author_ids_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tu
     found: dict[tuple[str, str], int] = {}
     for start in range(0, len(keys), ROWS_PER_STATEMENT):
         chunk = list(keys[start : start + ROWS_PER_STATEMENT])
-        stmt = select(Author.id, Author.platform, Author.platform_id).where(  # type: ignore[call-overload]
-            tuple_(Author.platform, Author.platform_id).in_(chunk)
+        authors = table(Author).c
+        stmt = select(authors.id, authors.platform, authors.platform_id).where(
+            tuple_(authors.platform, authors.platform_id).in_(chunk)
         )
         found.update({(p, pid): i for i, p, pid in conn.execute(stmt)})
     return found
@@ -279,8 +281,8 @@ def mark_deleted(conn: Connection, notices: Sequence[MentionRecord], *, now: dat
     for notice in notices:
         stmt = (
             update(Mention)
-            .where(Mention.source == notice.source)  # type: ignore[arg-type]
-            .where(Mention.external_id == notice.external_id)  # type: ignore[arg-type]
+            .where(col(Mention.source) == notice.source)
+            .where(col(Mention.external_id) == notice.external_id)
             .values(deleted=True, text="", raw=None, edited_at=now)
         )
         count += conn.execute(stmt).rowcount or 0

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from listener.loop import LoopStats
+    from listener.runner import Runner
 
 
 def listen_command(
@@ -60,10 +61,10 @@ def listen_command(
         typer.echo(_summary(st))
 
 
-def _tick(runner: object, deadline: float | None) -> None:
+def _tick(runner: Runner, deadline: float | None) -> None:
     time.sleep(0.5)
     if deadline is not None and time.monotonic() >= deadline:
-        runner.stop()  # type: ignore[attr-defined]
+        runner.stop()
 
 
 def _summary(st: LoopStats) -> str:
