@@ -129,6 +129,11 @@ class SmtpSettings(Section):
     )
     username: str | None = Field(None, description="Sign-in name on the server (optional).")
     password: SecretStr | None = Field(None, description="Sign-in password on the server.")
+    allow_plaintext_auth: bool = Field(
+        False,
+        description="Allow sending the password over an unencrypted connection "
+        "(security = 'none'); off: such a setup is refused before connecting.",
+    )
     sender: str = Field("critic2fan@localhost", description="The digest's From address.")
     recipients: dict[str, list[str]] = Field(
         default_factory=dict, description="Addresses by role, e.g. {lead = ['a@b.c']}."
