@@ -153,6 +153,15 @@ class SourceCursor(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class Tombstone(SQLModel, table=True):
+    """A platform's deletion notice for a post not stored yet: the post, when it comes, is
+    stored deleted with its text purged."""
+
+    source: str = Field(primary_key=True, max_length=32)
+    external_id: str = Field(primary_key=True, max_length=512)
+    deleted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
 class User(SQLModel, table=True):
     """A staff member who signs in to the board."""
 
@@ -216,6 +225,7 @@ __all__ = [
     "Score",
     "SourceCursor",
     "Stage",
+    "Tombstone",
     "User",
     "WorkLease",
 ]
