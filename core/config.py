@@ -146,3 +146,18 @@ class BoardSettings(Section):
     refresh_seconds: float = Field(
         30.0, gt=0, description="How often the queue page refreshes its table, in seconds."
     )
+
+
+#: The default longest line (and CSV field) a file import reads: 1 MiB.
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+
+
+class ImportSettings(Section):
+    """Limits on the files ``critic2fan import`` reads (memory stays bounded by them)."""
+
+    max_line_bytes: int = Field(
+        DEFAULT_MAX_LINE_BYTES,
+        ge=1024,
+        description="Longest line (and CSV field) an import reads, in bytes; a longer row is "
+        "reported and skipped without being held in memory.",
+    )

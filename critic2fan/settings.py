@@ -24,6 +24,7 @@ from pydantic_settings import (
 from core.config import (
     BoardSettings,
     BrandSettings,
+    ImportSettings,
     ModelSettings,
     SmtpSettings,
     SourcesSettings,
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
         default_factory=SmtpSettings, description="Outgoing mail for the daily digest."
     )
     board: BoardSettings = Field(default_factory=BoardSettings, description="The community board.")
+    imports: ImportSettings = Field(
+        default_factory=ImportSettings, description="Limits on the files `import` reads."
+    )
     send_replies: bool = Field(
         False, description="Send approved replies through the platforms (off: record only)."
     )
