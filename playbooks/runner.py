@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 #: Longest pause between retries while the database is unreachable.
 MAX_BACKOFF_S = 10.0
 #: SQLite has no notifications: an idle worker looks for new scores this often.
-SQLITE_POLL_S = 0.5
+SQLITE_POLL_S = 0.2
 
 CURSOR_NAME = "stage:playbook"
 BATCH_SIZE = 500
