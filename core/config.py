@@ -146,6 +146,25 @@ class BoardSettings(Section):
     refresh_seconds: float = Field(
         30.0, gt=0, description="How often the queue page refreshes its table, in seconds."
     )
+    idle_timeout_hours: float = Field(
+        8.0,
+        gt=0,
+        description="Hours without a click after which a board session ends (sign in again).",
+    )
+    lockout_minutes: float = Field(
+        15.0,
+        gt=0,
+        description="The window failed sign-ins are counted in; a lock lifts as they age out.",
+    )
+    max_failures_per_account: int = Field(
+        5, ge=1, description="Failed sign-ins to one username within the window that lock it."
+    )
+    max_failures_per_address: int = Field(
+        20,
+        ge=0,
+        description="Failed sign-ins from one client address within the window that lock it; "
+        "0 turns the address lock off (behind a proxy every visitor shares its address).",
+    )
 
 
 #: The default longest line (and CSV field) a file import reads: 1 MiB.
