@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from core.errors import Critic2fanError
+from core.redact import RedactingFormatter, redact_text
 from critic2fan.context import AppContext
 
 COMMAND_MODULES = (
@@ -80,9 +81,10 @@ def app_context(ctx: typer.Context) -> AppContext:
 def configure_logging(verbose: bool) -> None:
     """Configure stdlib logging once: warnings by default, debug with ``--verbose``."""
     level = logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+    handler = logging.StreamHandler()
+    # Any library may quote a URL in a log line or traceback: credentials in it are masked.
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     for noisy in ("urllib3", "httpx", "httpcore", "filelock", "matplotlib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # The one-off encoder build takes seconds of silence otherwise: say what is happening.
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     except Critic2fanError as exc:
         if logging.getLogger().isEnabledFor(logging.DEBUG):
             logging.getLogger("critic2fan").exception("error")
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {redact_text(str(exc))}", err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code

@@ -3,7 +3,8 @@
 Precedence, highest first: explicit overrides (CLI flags), environment variables
 (``CRITIC2FAN_DATABASE_URL``, nested with ``__`` as in ``CRITIC2FAN_SMTP__HOST``), the TOML file
 named by ``CRITIC2FAN_CONFIG`` (default ``./critic2fan.toml`` when it exists), then defaults.
-Secrets are ``SecretStr`` so they print masked everywhere, ``config show`` included.
+Secrets are ``SecretStr`` so they print masked everywhere, ``config show`` included; a
+credential written inside a URL (``user:pw@``, ``?password=``) is masked there by ``core.redact``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from core.config import (
     SourcesSettings,
 )
 from core.errors import ConfigError
+from core.redact import mask_url
 
 DEFAULT_CONFIG_FILE = Path("critic2fan.toml")
 
@@ -139,13 +141,17 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def masked_dump(settings: Settings) -> dict[str, Any]:
-    """The settings as plain data with every secret shown as ``**********``."""
+    """The settings as plain data with every secret shown as ``**********`` and every
+    credential inside a URL-like value (``database_url``, ``sources.mastodon.api_base_url``,
+    any ``scheme://`` string) masked by :func:`core.redact.mask_url`."""
     return _mask(settings.model_dump(mode="python"))
 
 
 def _mask(value: Any) -> Any:
     if isinstance(value, SecretStr):
         return "**********"
+    if isinstance(value, str) and "://" in value:
+        return mask_url(value)
     if isinstance(value, dict):
         return {k: _mask(v) for k, v in value.items()}
     if isinstance(value, list):

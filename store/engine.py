@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from core.errors import ConfigError, StorageError
+from core.redact import mask_url, redact_text
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for ``url``, checking it can be reached (a clear error if not)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError(f"not a database URL: {url!r}") from None
+    except (ArgumentError, ValueError) as exc:
+        detail = f" ({redact_text(str(exc))})" if isinstance(exc, ValueError) else ""
+        raise ConfigError(f"not a database URL: {mask_url(url)!r}{detail}") from None
     backend = parsed.get_backend_name()
     kwargs: dict[str, Any] = {"echo": echo}
     if backend == "sqlite":
@@ -53,15 +55,33 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def check_connection(engine: Engine) -> None:
-    """Open and close one connection; raise ``StorageError`` with the reason if it fails."""
+    """Open and close one connection; raise ``StorageError`` with the reason if it fails.
+
+    The message names the database with every credential masked (user info and query keys
+    such as ``password`` or ``sslpassword``), and the driver's reason is masked the same way.
+    """
     try:
         with engine.connect():
             pass
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StorageError(
-            f"cannot reach the database {engine.url.render_as_string(hide_password=True)}: {reason}"
+            f"cannot reach the database {masked_url(engine)}: {_reason(exc)}"
         ) from None
+    except DBAPIError as exc:  # the driver refused the URL itself, e.g. an unknown option
+        raise ConfigError(
+            f"the database URL {masked_url(engine)} was refused: {_reason(exc)}"
+        ) from None
+
+
+def _reason(exc: DBAPIError) -> str:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return redact_text(reason)
+
+
+def masked_url(engine: Engine) -> str:
+    """The engine's URL fit to print: SQLAlchemy hides only the user-info password, so
+    credentials in the query (``?password=``, ``?sslpassword=``) are masked here too."""
+    return mask_url(engine.url.render_as_string(hide_password=False))
 
 
 def _prepare_sqlite_folder(database: str | None) -> None:

@@ -122,12 +122,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _masked_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from core.redact import mask_url
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<unparseable URL>"
+    return mask_url(url)
 
 
 def _print_tree(data: dict[str, object], prefix: str) -> None:
