@@ -1,7 +1,10 @@
 """The demo: the bundled sample, scored and worked by the playbook, ready for the board.
 
 Sample times are shifted once so the two weeks end just before the first demo run; the
-shift is remembered in the store so running the demo again changes nothing.
+shift is remembered in the store so running the demo again changes nothing. That remembered
+shift also marks the database as the demo's: the demo loads its sample only into an empty
+database or one holding nothing but the sample it loaded itself (no staff accounts, every
+mention from the sample), and refuses any other (:func:`check_demo_database`).
 """
 
 from __future__ import annotations
@@ -9,16 +12,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from core.clock import utcnow
+from core.errors import ConfigError
 from core.records import MentionRecord
+from store.contents import mention_keys_up_to
 from store.summary import (
     closed_cases_by_outcome,
     mention_counts,
     open_cases_by_stage,
     people_counts,
 )
+from store.users import user_count
 from store.writer import load_cursor, save_cursor
 
 if TYPE_CHECKING:
@@ -52,6 +59,7 @@ def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
     from sample import MENTIONS_PATH
 
     engine = actx.engine()
+    check_demo_database(engine)
     now = now or utcnow()
     shift = _time_shift(engine, now)
     handles = frozenset(h.lower().lstrip("@") for h in actx.settings.brand.handles)
@@ -65,6 +73,42 @@ def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
     summary = summarize(engine)
     summary.bad_rows = len(report.bad)
     return summary
+
+
+def check_demo_database(engine: Engine) -> None:
+    """Refuse (``ConfigError``) a database that holds anything but the demo's own data."""
+    sample = sample_keys()
+    with engine.connect() as conn:
+        accounts = user_count(conn)
+        stored = mention_keys_up_to(conn, len(sample))
+    marked = load_cursor(engine, SHIFT_CURSOR) is not None
+    if accounts:
+        found = f"{accounts} staff account{'s' if accounts != 1 else ''}"
+    elif stored is None:
+        found = "more mentions than the sample has"
+    elif stored and not marked:
+        found = "mentions the demo did not load"
+    elif stored - sample:
+        found = f"{len(stored - sample)} mentions that are not from the sample"
+    else:
+        return
+    raise ConfigError(
+        f"the database holds {found}: the demo loads its sample only into an empty database "
+        "or its own; use another, e.g. --db sqlite:///demo.db"
+    )
+
+
+@cache
+def sample_keys() -> frozenset[tuple[str, str]]:
+    """The ``(source, external id)`` of every mention in the bundled sample."""
+    from listener.files import GoodRow, read_import_file
+    from sample import MENTIONS_PATH
+
+    return frozenset(
+        (row.record.source, row.record.external_id)
+        for row in read_import_file(MENTIONS_PATH)
+        if isinstance(row, GoodRow)
+    )
 
 
 def _time_shift(engine: Engine, now: datetime) -> timedelta:

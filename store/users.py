@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import true
+from sqlalchemy import func, true
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
@@ -50,3 +50,8 @@ def active_emails(session: Session, role: str) -> list[str]:
         .order_by(col(User.id))
     ).all()
     return [email for email in rows if email is not None]
+
+
+def user_count(conn: Connection) -> int:
+    """How many accounts exist, active or not."""
+    return int(conn.execute(select(func.count()).select_from(User)).scalar_one())

@@ -9,15 +9,20 @@ neither settings nor the environment.
 The child learns the database from ``CRITIC2FAN_DATABASE_URL`` (so ``--db`` reaches it) and
 demo mode from ``CRITIC2FAN_BOARD_DEMO``, set by the launcher only. Demo mode is not a setting
 on purpose: a configuration file must not be able to turn sign-in off on a board that listens
-on every interface (only the ``--demo`` flag does, and it keeps the board on loopback).
+on every interface (only the ``--demo`` flag does). A demo board lets every visitor in as a
+lead, so it runs only on an SQLite database and a loopback address (:func:`check_demo_board`):
+the launcher refuses anything else, and the script refuses it again in case it was started by
+hand.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from core.errors import ConfigError
 from critic2fan.settings import Settings
 from dashboard.context import BoardContext
 
@@ -45,6 +50,49 @@ def demo_requested(environ: Mapping[str, str]) -> bool:
     return environ.get(DEMO_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def is_loopback(address: str) -> bool:
+    """True for ``localhost`` and any loopback IP (``127.0.0.0/8``, ``::1``)."""
+    host = address.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # another host name: it may resolve to anything
+
+
+def demo_refusal(database_url: str, address: str | None) -> str | None:
+    """Why a demo board may not run on ``database_url`` at ``address``, or None when it may.
+
+    ``address`` None is the launcher's demo default, 127.0.0.1.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(database_url).get_backend_name()
+    except ArgumentError:
+        backend = "an unreadable URL"
+    if backend != "sqlite":
+        return (
+            "demo mode lets anyone in without signing in, so it runs only on an SQLite "
+            f"database, not {backend}: use --db sqlite:///demo.db, or sign in without --demo"
+        )
+    if address is not None and not is_loopback(address):
+        return (
+            "demo mode lets anyone in without signing in, so it listens only on a loopback "
+            f"address, not {address}: use --address 127.0.0.1, or sign in without --demo"
+        )
+    return None
+
+
+def check_demo_board(database_url: str, address: str | None) -> None:
+    """Raise a one-line ``ConfigError`` when a demo board may not run here (see above)."""
+    refusal = demo_refusal(database_url, address)
+    if refusal is not None:
+        raise ConfigError(refusal)
+
+
 def board_context(settings: Settings, *, demo: bool) -> BoardContext:
     """What the board needs from the settings, as one plain object."""
     return BoardContext(
@@ -67,8 +115,14 @@ def start_board(
     open_browser: bool = True,
     address: str | None = None,
 ) -> int:
-    """Run the board on ``database_url`` until it stops or we are signalled; its exit code."""
+    """Run the board on ``database_url`` until it stops or we are signalled; its exit code.
+
+    A demo board on anything but SQLite and loopback is refused (``ConfigError``).
+    """
     from dashboard.launch import launch_board
+
+    if demo:
+        check_demo_board(database_url, address)
 
     return launch_board(
         SCRIPT,
@@ -93,4 +147,11 @@ def run_script() -> None:
     except Critic2fanError as exc:
         st.error(f"The board cannot start: {exc}")
         return
-    run(board_context(settings, demo=demo_requested(os.environ)))
+    demo = demo_requested(os.environ)
+    if demo:
+        address = st.get_option("server.address")
+        refusal = demo_refusal(settings.resolved_database_url, address or None)
+        if refusal is not None:
+            st.error(f"The board cannot start: {refusal}")
+            return
+    run(board_context(settings, demo=demo))

@@ -19,7 +19,7 @@ def board_command(
     port: Annotated[int, typer.Option(help="Port to serve the board on.")] = 8501,
     demo: Annotated[
         bool,
-        typer.Option("--demo", help="No sign-in (loopback only); every page says so."),
+        typer.Option("--demo", help="No sign-in (SQLite and loopback only); every page says so."),
     ] = False,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Do not open a browser window.")
@@ -29,9 +29,11 @@ def board_command(
     ] = None,
 ) -> None:
     """Start the community board (Streamlit) on the configured database."""
-    from critic2fan.board import start_board
+    from critic2fan.board import check_demo_board, start_board
 
     actx = app_context(ctx)
+    if demo:
+        check_demo_board(actx.database_url, address)
     engine = actx.engine()  # checks the database and its schema before starting
     if not demo:
         from dashboard.auth import list_users

@@ -100,10 +100,16 @@ def demo_command(
     ] = False,
     port: Annotated[int, typer.Option(help="Port for the board.")] = 8501,
 ) -> None:
-    """Load the bundled sample, score it, run the playbook, print a summary, open the board."""
+    """Load the bundled sample, score it, run the playbook, print a summary, open the board.
+
+    Only into an empty database or the demo's own; the board needs SQLite.
+    """
+    from critic2fan.board import check_demo_board
     from critic2fan.demo import print_summary, run_demo
 
     actx = app_context(ctx)
+    if not no_board:
+        check_demo_board(actx.database_url, None)
     summary = run_demo(actx)
     print_summary(summary)
     if no_board:
