@@ -1,8 +1,9 @@
 """Staff accounts and roles: argon2 password hashes in the ``User`` table, checked at sign-in.
 
 Roles, from least to most power: analysts read and export; agents work cases; leads also approve
-over-budget goodwill and switch incident mode; admins also manage users. Unknown usernames cost
-the same argon2 check as known ones, so sign-in does not reveal who has an account.
+over-budget goodwill, switch incident mode and check uploaded playbooks; admins also manage
+users. Unknown usernames cost the same argon2 check as known ones, so sign-in does not reveal
+who has an account.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Permission(StrEnum):
     WORK_CASES = "work_cases"
     APPROVE_GOODWILL = "approve_goodwill"
     SWITCH_INCIDENT = "switch_incident"
+    VALIDATE_PLAYBOOK = "validate_playbook"
     MANAGE_USERS = "manage_users"
 
 
@@ -51,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.WORK_CASES,
             Permission.APPROVE_GOODWILL,
             Permission.SWITCH_INCIDENT,
+            Permission.VALIDATE_PLAYBOOK,
         }
     ),
     Role.ADMIN.value: frozenset(Permission),
