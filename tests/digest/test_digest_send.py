@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -171,12 +172,21 @@ def test_send__logs_in_and_never_logs_the_password(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     good = _point_at(
-        settings, auth_server.port, username="digest", password=SecretStr("hunter2-secret")
+        settings,
+        auth_server.port,
+        username="digest",
+        password=SecretStr("hunter2-secret"),
+        allow_plaintext_auth=True,
     )
     run_digest(day, good, day=DAY, zone=ZONE, send=True, now=NOW, mailer=_fast(good, []))
     assert len(auth_server.envelopes) == 1
+    assert "sending SMTP credentials without TLS" in caplog.text
     bad = _point_at(
-        settings, auth_server.port, username="digest", password=SecretStr("wrong-secret")
+        settings,
+        auth_server.port,
+        username="digest",
+        password=SecretStr("wrong-secret"),
+        allow_plaintext_auth=True,
     )
     sleeps: list[float] = []
     with pytest.raises(ConfigError, match="refused the credentials of user 'digest'") as caught:
@@ -184,6 +194,41 @@ def test_send__logs_in_and_never_logs_the_password(
     assert sleeps == []  # refused credentials are not retried
     for secret in ("hunter2-secret", "wrong-secret"):
         assert secret not in caplog.text and secret not in str(caught.value)
+
+
+def test_send__refuses_a_password_without_tls_before_connecting(
+    day: Engine, settings: Settings, auth_server: Inbox
+) -> None:
+    plain = _point_at(
+        settings, auth_server.port, username="digest", password=SecretStr("hunter2-secret")
+    )
+    assert plain.smtp.security == "none" and not plain.smtp.allow_plaintext_auth
+    sleeps: list[float] = []
+    with pytest.raises(ConfigError, match="smtp.allow_plaintext_auth = true") as caught:
+        run_digest(day, plain, day=DAY, zone=ZONE, send=True, now=NOW, mailer=_fast(plain, sleeps))
+    assert "unencrypted" in str(caught.value) and "hunter2-secret" not in str(caught.value)
+    assert auth_server.envelopes == [] and sleeps == []
+
+
+def test_send__plaintext_refusal_comes_before_any_connection(settings: Settings) -> None:
+    # nobody listens on this port: a connection attempt would be a retried connection error
+    plain = _point_at(settings, free_port(), username="digest", password=SecretStr("pw"))
+    sleeps: list[float] = []
+    msg = EmailMessage()
+    with pytest.raises(ConfigError, match="security is 'none' but smtp.username is set"):
+        _fast(plain, sleeps).send(msg, ["a@b.example"])
+    assert sleeps == []
+
+
+def _wrapped_cert_failure() -> BaseException:
+    cert = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    try:
+        try:
+            raise cert
+        except ssl.SSLError as inner:
+            raise smtplib.SMTPServerDisconnected("handshake failed") from inner
+    except smtplib.SMTPServerDisconnected as outer:
+        return outer
 
 
 @pytest.mark.parametrize(
@@ -196,6 +241,10 @@ def test_send__logs_in_and_never_logs_the_password(
         (smtplib.SMTPDataError(554, b"no"), False),
         (smtplib.SMTPAuthenticationError(535, b"bad"), False),
         (smtplib.SMTPRecipientsRefused({"a@b.c": (550, b"unknown")}), False),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), False),
+        (_wrapped_cert_failure(), False),
+        (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), False),
+        (ssl.SSLEOFError(8, "EOF occurred in violation of protocol"), True),
     ],
 )
 def test_is_transient__classifies_smtp_failures(exc: BaseException, transient: bool) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from core.errors import Critic2fanError
 from critic2fan.settings import Settings
 from dashboard.digest import SmtpMailer, run_digest
 
@@ -108,3 +109,35 @@ def test_send__over_tls(
         now=datetime(2024, 5, 3, 6, tzinfo=UTC),
     )
     assert len(inbox.envelopes) == 1
+
+
+@pytest.mark.parametrize(
+    ("security", "server"), [("starttls", "starttls_server"), ("ssl", "ssl_server")]
+)
+def test_send__unverifiable_certificate_is_permanent_and_says_so(
+    day: Engine,
+    settings: Settings,
+    security: str,
+    server: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    inbox: Inbox = request.getfixturevalue(server)
+    smtp = settings.smtp.model_copy(update={"port": inbox.port, "security": security})
+    sleeps: list[float] = []
+    # the default context trusts the system's issuers, not this self-signed certificate
+    mailer = SmtpMailer(smtp, attempts=4, sleep=sleeps.append, timeout_s=10)
+    with pytest.raises(Critic2fanError) as caught:
+        run_digest(
+            day,
+            settings.model_copy(update={"smtp": smtp}),
+            day=DAY,
+            zone=ZONE,
+            send=True,
+            mailer=mailer,
+            now=datetime(2024, 5, 3, 6, tzinfo=UTC),
+        )
+    message = str(caught.value)
+    assert message.startswith("the SMTP server's certificate could not be verified: ")
+    assert "self-signed" in message and f"127.0.0.1:{inbox.port} ({security})" in message
+    assert "the digest is kept at" in message
+    assert sleeps == [] and inbox.envelopes == []
