@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.errors import InputError
+from core.names import clean_name
 from playbooks.actions import Rejected
 from playbooks.events import Event, GoodwillGiven, IncidentMode, StaffOverride, StaffReply
 from playbooks.loader import load_active_playbook
@@ -316,7 +317,7 @@ def suggested_reply(engine: Engine, case_id: int, playbook: Playbook | None = No
         return ""
     name = ""
     if author is not None:
-        name = author.display_name or f"@{author.handle}"
+        name = clean_name(author.display_name) or f"@{clean_name(author.handle)}"
     return render_reply(
         pb,
         state.stage,

@@ -13,6 +13,7 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
+from core import names
 from playbooks.schema import Playbook
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)  # noqa: S701 (plain text)
@@ -62,7 +63,7 @@ def render_reply(
     source = pick_template(playbook, stage, topic)
     if source is None:
         return ""
-    clean_name = " ".join(name.split())[:MAX_NAME_CHARS] or "there"
+    clean_name = names.clean_name(name)[:MAX_NAME_CHARS] or "there"
     context = {
         "name": clean_name,
         "brand": playbook.brand.name,
