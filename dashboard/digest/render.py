@@ -2,7 +2,9 @@
 
 Every piece of user text (mention text, handles, reasons) reaches the HTML only through
 autoescaping; the plain-text part flattens it to one line and clips it, so a hostile post can
-neither run script in a mail client nor break the layout of the text part.
+neither run script in a mail client nor break the layout of the text part. Handles and names go
+through the ``name`` filter (:func:`core.names.clean_name`) in both parts: no bidirectional
+control or zero-width character reorders or disguises them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from core.names import clean_name
 from dashboard.digest import charts
 from dashboard.digest.model import Digest, Fmt, Headline
 
@@ -89,6 +92,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         oneline=oneline,
+        name=clean_name,
         clip=clip,
         num=num,
         delta=delta,
