@@ -13,6 +13,7 @@ from typing import Literal
 import streamlit as st
 
 from core.errors import Critic2fanError
+from core.names import clean_name
 from dashboard.auth import Permission
 from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
 from dashboard.views import actions
@@ -45,7 +46,7 @@ def header(detail: CaseDetail, now: datetime) -> None:
     case, author = detail.case, detail.author
     st.title(f"Case #{case.id}")
     plain(
-        f"@{author.handle} · {author.display_name or ''} · {author.platform}"
+        f"@{clean_name(author.handle)} · {clean_name(author.display_name)} · {author.platform}"
         f" · topic {case.topic} · assignee {case.assignee or 'nobody'}"
     )
     sla = countdown(case.sla_due, now) if case.is_open else "closed"

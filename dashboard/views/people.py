@@ -1,6 +1,7 @@
 """People: the influencers, the top 1% of contributors and the repeat critics.
 
-Handles and names are shown only as dataframe cells (plain text).
+Handles and names are shown only as dataframe cells (plain text), cleaned of bidirectional
+controls and zero-width characters by ``core.names.clean_name``.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.names import clean_name
 from dashboard.views import analytics
 from dashboard.views.common import banners, board, window_days
 
@@ -31,7 +33,7 @@ def _people(url: str, days: int) -> dict[str, object]:
 
 def _table(df: pd.DataFrame, columns: list[str]) -> None:
     st.dataframe(
-        df[columns].assign(handle=df["handle"].map(lambda h: f"@{h}")),
+        _names(df[columns]),
         hide_index=True,
         width="stretch",
         column_config={
@@ -43,6 +45,16 @@ def _table(df: pd.DataFrame, columns: list[str]) -> None:
             ),
         },
     )
+
+
+def _names(df: pd.DataFrame) -> pd.DataFrame:
+    """Handles as ``@handle`` and names, both cleaned for display."""
+    shown = df.assign(handle=df["handle"].map(lambda h: f"@{clean_name(h)}"))
+    if "name" in shown.columns:
+        shown = shown.assign(
+            name=shown["name"].map(lambda n: clean_name(n) if isinstance(n, str) else "")
+        )
+    return shown
 
 
 def render() -> None:

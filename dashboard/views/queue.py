@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from core.names import clean_name
 from dashboard.assignment import plan_assignments
 from dashboard.auth import Permission
 from dashboard.views.common import Board, banners, board, countdown, page_file, refresh_interval
@@ -37,7 +38,7 @@ def queue_frame(rows: list[QueueRow], now: datetime) -> pd.DataFrame:
             "Priority": [round(r.priority, 2) for r in rows],
             "SLA": [countdown(r.sla_due, now) for r in rows],
             "Stage": [r.stage for r in rows],
-            "Critic": [f"@{r.handle}" for r in rows],
+            "Critic": [f"@{clean_name(r.handle)}" for r in rows],
             "Latest mention": [(r.text or "")[:160] for r in rows],
             "Sentiment": [r.sentiment for r in rows],
             "Troll": [r.troll_likelihood for r in rows],
@@ -108,7 +109,7 @@ def queue_table(b: Board, filters: QueueFilters) -> None:
     picked_rows = event.selection.rows if event is not None else []
     if picked_rows and picked_rows[0] < len(rows):
         st.switch_page(page_file("case"), query_params={"case": str(rows[picked_rows[0]].case_id)})
-    labels = {r.case_id: f"#{r.case_id} · @{r.handle} · {r.stage}" for r in rows}
+    labels = {r.case_id: f"#{r.case_id} · @{clean_name(r.handle)} · {r.stage}" for r in rows}
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = c1.selectbox("Case", list(labels), format_func=labels.__getitem__, key="q_pick")
     if c2.button("Open case", key="q_open", type="primary") and chosen is not None:
