@@ -7,7 +7,7 @@ one definition without importing any database code.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -19,6 +19,58 @@ KNOWN_SOURCES: frozenset[str] = frozenset({"x", "reddit", "bluesky", "mastodon",
 
 #: Texts longer than this are cut (with a marker) before they are stored.
 MAX_TEXT_CHARS = 20_000
+
+#: The oldest post or account any platform can hold (Reddit opened in June 2005).
+EARLIEST_TIME = datetime(2005, 1, 1, tzinfo=UTC)
+
+#: How far past now a post's time may lie (clocks differ; a day covers any time zone slip).
+FUTURE_SLACK = timedelta(days=1)
+
+
+def string_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text on every database, or None.
+
+    PostgreSQL refuses a NUL character in text, and no database can encode a lone surrogate
+    (what undecodable bytes or a broken ``\\ud83d`` escape turn into) as UTF-8.
+    """
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = value[exc.start]
+        if "\udc80" <= char <= "\udcff":
+            return "not valid UTF-8"
+        return f"contains a lone surrogate ({char.encode('unicode_escape').decode()})"
+    return None
+
+
+def time_problem(value: datetime, *, now: datetime) -> str | None:
+    """Why ``value`` cannot be a post's or an account's time, or None.
+
+    No platform holds anything older than :data:`EARLIEST_TIME`, and nothing is dated more
+    than :data:`FUTURE_SLACK` past ``now``; such a time is a broken row, not a post.
+    """
+    if value < EARLIEST_TIME:
+        return f"{value.isoformat()} is before {EARLIEST_TIME.date()}, older than any platform"
+    if value > now + FUTURE_SLACK:
+        return f"{value.isoformat()} is more than a day in the future"
+    return None
+
+
+def _storable(value: str | None) -> str | None:
+    if value is not None:
+        problem = string_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _aware_utc(value: datetime) -> datetime:
+    try:
+        return as_utc(value)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+        raise ValueError(f"{value.isoformat()} is out of range") from None
 
 
 class AuthorRecord(BaseModel):
@@ -40,10 +92,15 @@ class AuthorRecord(BaseModel):
     def _to_str(cls, value: Any) -> Any:
         return str(value).strip() if value is not None else value
 
+    @field_validator("platform", "platform_id", "handle", "display_name")
+    @classmethod
+    def _storable_text(cls, value: str | None) -> str | None:
+        return _storable(value)
+
     @field_validator("account_created")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value) if value is not None else None
+        return _aware_utc(value) if value is not None else None
 
 
 class MentionRecord(BaseModel):
@@ -79,10 +136,15 @@ class MentionRecord(BaseModel):
         # Mastodon and others send ids as int in some places and str in others.
         return str(value).strip() if value is not None and value != "" else None
 
+    @field_validator("external_id", "lang", "url", "in_reply_to", "thread_id")
+    @classmethod
+    def _storable_text(cls, value: str | None) -> str | None:
+        return _storable(value)
+
     @field_validator("text")
     @classmethod
     def _bounded_text(cls, value: str) -> str:
-        value = value.replace("\x00", "")
+        value = _storable(value.replace("\x00", "")) or ""  # a NUL in a post's text is dropped
         if len(value) > MAX_TEXT_CHARS:
             return value[:MAX_TEXT_CHARS] + " [truncated]"
         return value
@@ -90,4 +152,4 @@ class MentionRecord(BaseModel):
     @field_validator("created_at")
     @classmethod
     def _created_utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
+        return _aware_utc(value)

@@ -8,7 +8,10 @@
   become deletion rows.
 
 Each yields ``(entry number, row dict | reason)`` like the CSV/JSONL readers, so one bad
-entry is reported and the rest still import.
+entry is reported and the rest still import. An export is one JSON document, read whole: a
+file over :data:`MAX_EXPORT_BYTES`, or one that is not JSON of the expected shape, is refused
+as a whole. Bytes that are not UTF-8 are kept as such (``surrogateescape``), so the row that
+holds them is refused by the record's checks, by its entry number.
 """
 
 from __future__ import annotations
@@ -25,15 +28,28 @@ from core.errors import InputError
 Entry = tuple[int, dict[str, Any] | str]
 _REMOVED = {"[removed]", "[deleted]"}
 
+#: The largest export read (it is parsed whole, in memory).
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+
 
 def _js_payload(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8", errors="replace")
+    size = path.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        raise InputError(
+            f"{size:,} bytes; an export is read whole, at most "
+            f"{MAX_EXPORT_BYTES:,} bytes (split it, or convert it to JSONL)"
+        )
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     if text.lstrip().startswith("window.YTD."):
         text = text.split("=", 1)[1]
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path.name}: not valid JSON ({exc.msg})", line=exc.lineno) from None
+        raise InputError(f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"not valid JSON ({exc})") from None
 
 
 def sniff(path: Path) -> str | None:
@@ -51,7 +67,7 @@ def x_archive_rows(path: Path) -> Iterator[Entry]:
     """Rows from an X archive's tweets file."""
     data = _js_payload(path)
     if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected a list of tweets")
+        raise InputError("expected a list of tweets")
     owner = _archive_owner(path)
     for number, entry in enumerate(data, start=1):
         tweet = entry.get("tweet", entry) if isinstance(entry, dict) else None
@@ -104,7 +120,7 @@ def reddit_json_rows(path: Path) -> Iterator[Entry]:
     data = _js_payload(path)
     things: list[Any] = []
     for listing in data if isinstance(data, list) else [data]:
-        things.extend(_children(listing))
+        things.extend(_children(listing, strict=True))
     for number, thing in enumerate(_flatten(things), start=1):
         if not isinstance(thing, dict) or not isinstance(thing.get("data"), dict):
             yield number, "expected a Reddit thing with 'kind' and 'data'"
@@ -115,6 +131,12 @@ def reddit_json_rows(path: Path) -> Iterator[Entry]:
             continue
         body = d.get("body") if kind == "t1" else _join(d.get("title"), d.get("selftext"))
         created = d.get("created_utc")
+        if isinstance(created, int | float) and not isinstance(created, bool):
+            try:
+                created = datetime.fromtimestamp(float(created), UTC).isoformat()
+            except (OverflowError, OSError, ValueError):
+                yield number, f"created_utc: {created!r} is out of range"
+                continue
         yield (
             number,
             {
@@ -123,11 +145,7 @@ def reddit_json_rows(path: Path) -> Iterator[Entry]:
                 "author": d.get("author"),
                 "author_id": d.get("author_fullname"),
                 "text": body,
-                "created_at": (
-                    datetime.fromtimestamp(float(created), UTC).isoformat()
-                    if isinstance(created, int | float)
-                    else created
-                ),
+                "created_at": created,
                 "url": f"https://www.reddit.com{d['permalink']}" if d.get("permalink") else None,
                 "in_reply_to": d.get("parent_id") if kind == "t1" else None,
                 "thread_id": d.get("link_id") if kind == "t1" else d.get("name"),
@@ -137,21 +155,32 @@ def reddit_json_rows(path: Path) -> Iterator[Entry]:
         )
 
 
-def _children(listing: Any) -> list[Any]:
+def _children(listing: Any, *, strict: bool = False) -> list[Any]:
+    """The things of a ``Listing``; a malformed one is an error at the top (``strict``) and
+    has no children among a comment's replies."""
     if isinstance(listing, dict) and listing.get("kind") == "Listing":
-        children = listing.get("data", {}).get("children", [])
-        return children if isinstance(children, list) else []
+        data = listing.get("data")
+        children = data.get("children") if isinstance(data, dict) else None
+        if isinstance(children, list):
+            return children
+        if strict:
+            raise InputError("not a Reddit listing: its 'data' holds no list of 'children'")
+        return []
     return [listing]
 
 
 def _flatten(things: list[Any]) -> Iterator[Any]:
-    for thing in things:
+    """Things and their replies, depth first, without recursion (nesting is untrusted)."""
+    stack = list(reversed(things))
+    while stack:
+        thing = stack.pop()
         if isinstance(thing, dict) and thing.get("kind") == "more":
             continue
         yield thing
-        replies = thing.get("data", {}).get("replies") if isinstance(thing, dict) else None
+        data = thing.get("data") if isinstance(thing, dict) else None
+        replies = data.get("replies") if isinstance(data, dict) else None
         if isinstance(replies, dict):
-            yield from _flatten(_children(replies))
+            stack.extend(reversed(_children(replies)))
 
 
 def _join(title: Any, body: Any) -> str | None:

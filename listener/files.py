@@ -3,24 +3,33 @@
 Optional columns: ``author_id``, ``author_name``, ``followers``, ``following``,
 ``account_created``, ``is_brand``, ``lang``, ``url``, ``in_reply_to``, ``thread_id``,
 ``deleted``. Unknown columns are kept in the mention's raw payload. Every row is checked on
-its own: a bad row is reported with its line number and why, and never stops the good ones.
+its own, against the same limits the database enforces (``store.limits``) and the platforms'
+date range, so a dry run refuses exactly what an import would: a bad row is reported with
+its line number and why, and never stops the good ones. A file is read in chunks: a row
+longer than ``max_line_bytes`` is reported and skipped without being held in memory, and
+invalid UTF-8 is reported by line, never replaced.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
+from core.clock import utcnow
+from core.config import DEFAULT_MAX_LINE_BYTES
 from core.errors import InputError
-from core.records import AuthorRecord, MentionRecord
+from core.records import AuthorRecord, MentionRecord, time_problem
 from listener.exports import reddit_json_rows, sniff, x_archive_rows
+from listener.splitter import Oversized, Row, csv_rows, jsonl_rows
+from store.limits import json_problem, refusal
 
 REQUIRED_COLUMNS = ("source", "id", "author", "text", "created_at")
 OPTIONAL_COLUMNS = (
@@ -39,8 +48,19 @@ OPTIONAL_COLUMNS = (
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f", ""}
 
-# Fields in CSV can be long (Reddit posts); allow them, bounded.
-csv.field_size_limit(10 * 1024 * 1024)
+#: The import column that fills each record field, for messages that name the column.
+_COLUMN_OF = {
+    "external_id": "id",
+    "author.platform": "source",
+    "author.platform_id": "author_id",
+    "author.handle": "author",
+    "author.display_name": "author_name",
+    "author.followers": "followers",
+    "author.following": "following",
+    "author.account_created": "account_created",
+    "author.is_brand": "is_brand",
+    "raw": "extra columns",
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,7 @@ class GoodRow:
 
 
 ImportRow = GoodRow | BadRow
+Entry = tuple[int, dict[str, Any] | str]
 
 
 #: Every format ``--format`` accepts.
@@ -74,45 +95,79 @@ def detect_format(path: Path) -> str:
     if ".jsonl" in suffixes or ".ndjson" in suffixes:
         return "jsonl"
     if suffixes and suffixes[-1] in (".js", ".json") and path.is_file():
-        found = sniff(path)
+        try:
+            found = sniff(path)
+        except OSError as exc:
+            raise InputError(_os_reason(exc)) from None
         if found:
             return found
     raise InputError(
-        f"{path.name}: unknown file type; use .csv or .jsonl, or --format one of "
-        + ", ".join(FORMATS)
+        "unknown file type; use .csv or .jsonl, or --format one of " + ", ".join(FORMATS)
     )
 
 
 def read_import_file(
-    path: Path, *, brand_handles: frozenset[str] = frozenset(), fmt: str | None = None
+    path: Path,
+    *,
+    brand_handles: frozenset[str] = frozenset(),
+    fmt: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    now: datetime | None = None,
 ) -> Iterator[ImportRow]:
-    """Yield each row of ``path`` as a :class:`GoodRow` or a :class:`BadRow`, in file order."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    """Yield each row of ``path`` as a :class:`GoodRow` or a :class:`BadRow`, in file order.
+
+    A file that cannot be read at all (missing, a folder, no permission, an unknown format,
+    a CSV header without the required columns) raises one ``InputError`` that says why,
+    without the path. ``now`` bounds how far in the future a post may be dated.
+    """
+    if not path.exists():
+        raise InputError("no such file")
+    if path.is_dir():
+        raise InputError("is a folder, not a file")
     fmt = (fmt or detect_format(path)).lower()
-    readers = {
-        "csv": _csv_rows,
-        "jsonl": _jsonl_rows,
-        "x-archive": x_archive_rows,
-        "reddit-json": reddit_json_rows,
-    }
-    if fmt not in readers:
+    if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    rows = readers[fmt](path)
-    for line, row in rows:
+    now = now or utcnow()
+    for line, row in _entries(path, fmt, max_line_bytes):
         if isinstance(row, str):
             yield BadRow(line, row)
             continue
         try:
-            yield GoodRow(line, row_to_record(row, brand_handles=brand_handles))
+            yield GoodRow(line, row_to_record(row, brand_handles=brand_handles, now=now))
         except InputError as exc:
             yield BadRow(line, str(exc))
 
 
+def _entries(path: Path, fmt: str, limit: int) -> Iterator[Entry]:
+    """The raw rows of ``path``; reading errors become one ``InputError``."""
+    try:
+        if fmt in ("x-archive", "reddit-json"):
+            reader = x_archive_rows if fmt == "x-archive" else reddit_json_rows
+            yield from reader(path)
+            return
+        with path.open("rb") as handle:
+            yield from (_csv_entries if fmt == "csv" else _jsonl_entries)(handle, limit)
+    except OSError as exc:
+        raise InputError(_os_reason(exc)) from None
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
 def row_to_record(
-    row: dict[str, Any], *, brand_handles: frozenset[str] = frozenset()
+    row: dict[str, Any],
+    *,
+    brand_handles: frozenset[str] = frozenset(),
+    now: datetime | None = None,
 ) -> MentionRecord:
-    """Turn one import row into a validated mention; ``InputError`` says what is wrong."""
+    """Turn one import row into a mention the database will take; ``InputError`` says why not.
+
+    The row is validated as a record, its times must lie in the platforms' range, and its
+    values within the columns' limits (``store.limits``), the same on SQLite and PostgreSQL.
+    """
     missing = [c for c in REQUIRED_COLUMNS if _blank(row.get(c)) and c != "text"]
     if "text" not in row or row["text"] is None:
         missing.append("text")
@@ -132,7 +187,7 @@ def row_to_record(
             is_brand=_opt_bool(row.get("is_brand"), "is_brand") or handle.lower() in brand_handles,
         )
         extra = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
-        return MentionRecord(
+        record = MentionRecord(
             source=source,
             external_id=str(row["id"]),
             author=author,
@@ -149,41 +204,123 @@ def row_to_record(
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise InputError(f"{field}: {message}") from None
+        raise InputError(f"{_COLUMN_OF.get(field, field)}: {message}") from None
+    problem = _time_refusal(record, now or utcnow()) or refusal(record)
+    if problem:
+        raise InputError(f"{_COLUMN_OF.get(problem[0], problem[0])}: {problem[1]}")
+    return record
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        absent = [c for c in REQUIRED_COLUMNS if c not in header]
-        if absent:
-            raise InputError(f"{path.name}: the header lacks {', '.join(absent)}", line=1)
-        start = reader.line_num + 1
-        for row in reader:
-            if None in row:  # more cells than header columns
-                yield start, f"{len(header) + len(row[None])} cells, header has {len(header)}"
-            elif any(v is None for v in row.values()):
-                yield start, "fewer cells than the header has columns"
-            else:
-                yield start, dict(row)
-            start = reader.line_num + 1
+def _time_refusal(record: MentionRecord, now: datetime) -> tuple[str, str] | None:
+    for field, value in (
+        ("created_at", record.created_at),
+        ("account_created", record.author.account_created),
+    ):
+        problem = time_problem(value, now=now) if value is not None else None
+        if problem:
+            return field, problem
+    return None
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield number, f"not valid JSON ({exc.msg} at column {exc.colno})"
-                continue
-            if not isinstance(value, dict):
-                yield number, f"expected a JSON object, got {type(value).__name__}"
-                continue
-            yield number, value
+def _csv_entries(handle: BinaryIO, limit: int) -> Iterator[Entry]:
+    if csv.field_size_limit() < limit:  # a field is never longer than its row
+        csv.field_size_limit(limit)
+    header: list[str] | None = None
+    for row in csv_rows(handle, limit=limit):
+        if header is None:
+            header = _csv_header(row, limit)
+            continue
+        text = _decoded(row, limit)
+        if not isinstance(text, str):
+            yield text
+            continue
+        if not text.strip("\r"):
+            continue  # a blank line
+        if row.open_quote:
+            yield row.line, "a quoted field is never closed (it runs to the end of the file)"
+            continue
+        try:
+            cells = list(csv.reader([text]))
+        except csv.Error as exc:
+            yield row.line, f"not valid CSV ({exc})"
+            continue
+        if len(cells) != 1:
+            yield row.line, "not valid CSV (a line break outside quotes)"
+        elif len(cells[0]) > len(header):
+            yield row.line, f"{len(cells[0])} cells, header has {len(header)}"
+        elif len(cells[0]) < len(header):
+            yield row.line, "fewer cells than the header has columns"
+        else:
+            yield row.line, dict(zip(header, cells[0], strict=True))
+    if header is None:
+        raise InputError("empty file: no header row")
+
+
+def _csv_header(row: Row | Oversized, limit: int) -> list[str] | None:
+    """The column names of the header row (None for a blank line before it)."""
+    if isinstance(row, Oversized):
+        raise InputError(f"the header row is longer than the {limit:,}-byte row limit")
+    text = _decoded(row, limit, first=row.line == 1)
+    if not isinstance(text, str):
+        raise InputError(f"line {text[0]}: the header row is {text[1]}")
+    if not text.strip():
+        return None
+    try:
+        names = [name.strip() for name in next(csv.reader([text]))]
+    except csv.Error as exc:
+        raise InputError(f"the header row is not valid CSV ({exc})") from None
+    absent = [c for c in REQUIRED_COLUMNS if c not in names]
+    if absent:
+        raise InputError(f"the header lacks {', '.join(absent)}")
+    return names
+
+
+def _jsonl_entries(handle: BinaryIO, limit: int) -> Iterator[Entry]:
+    for row in jsonl_rows(handle, limit=limit):
+        text = _decoded(row, limit, first=row.line == 1)
+        if not isinstance(text, str):
+            yield text
+            continue
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield row.line, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        except RecursionError:
+            yield row.line, "not valid JSON (nested too deeply)"
+            continue
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            yield row.line, f"not valid JSON ({exc})"
+            continue
+        if not isinstance(value, dict):
+            yield row.line, f"expected a JSON object, got {type(value).__name__}"
+            continue
+        problem = json_problem(value)
+        if problem:
+            yield row.line, f"the object is {problem}"
+            continue
+        yield row.line, value
+
+
+def _decoded(row: Row | Oversized, limit: int, *, first: bool = False) -> str | tuple[int, str]:
+    """The row as text, or ``(line, why)`` for a row too long or not valid UTF-8."""
+    if isinstance(row, Oversized):
+        reason = f"longer than the {limit:,}-byte row limit ({row.size:,} bytes); skipped"
+        if row.open_quote:
+            reason += " (a quoted field is never closed)"
+        return row.line, reason
+    data = row.data
+    if first and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = row.line + before.count(b"\n")
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte {column} of the line)"
 
 
 def _blank(value: Any) -> bool:

@@ -1,18 +1,29 @@
-"""Import a mentions file into the store in batches, reporting every bad row."""
+"""Import a mentions file into the store in batches, reporting every bad row.
+
+Every row is checked before it is written (``listener.files``), the same way with or without
+``dry_run``, so a dry run refuses exactly what an import would. Should the database still
+refuse a batch, the batch is split until the refused rows are found
+(``store.writer.write_isolating``): they are reported by line like any bad row, and every
+other row is stored. Each ``(source, id)`` is stored once, so a rerun stores nothing twice.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from core.clock import utcnow
+from core.config import DEFAULT_MAX_LINE_BYTES
+from core.errors import InputError
 from core.records import MentionRecord
 from listener.files import BadRow, GoodRow, read_import_file
 from listener.language import with_language
-from store.writer import EMPTY_RESULT, WriteResult, write_batch
+from store.writer import EMPTY_RESULT, WriteResult, write_isolating
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +40,7 @@ class ImportReport:
 
     @property
     def good(self) -> int:
-        """Rows that parsed."""
+        """Rows that passed every check (and, unless a dry run, were stored)."""
         return self.rows - len(self.bad)
 
 
@@ -41,6 +52,8 @@ def import_file(
     fmt: str | None = None,
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    now: datetime | None = None,
     transform: Callable[[MentionRecord], MentionRecord] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
@@ -49,28 +62,44 @@ def import_file(
     A row without a language gets the detector's guess and its confidence, as a streamed
     mention does, since the scorer decides from the stored language alone.
 
-    With ``dry_run`` nothing is written: the file is only validated. ``transform`` may
-    adjust each record before it is stored (the demo shifts times with it).
+    With ``dry_run`` nothing is written: the file is only checked. ``transform`` may
+    adjust each record before it is stored (the demo shifts times with it). A file that
+    cannot be read at all raises ``InputError``; the good rows read before a read error
+    are stored first.
     """
+    now = now or utcnow()
     report = ImportReport()
-    batch: list[MentionRecord] = []
+    batch: list[tuple[int, MentionRecord]] = []
 
     def flush() -> None:
         if batch and not dry_run and engine is not None:
-            records = [with_language(r) for r in batch]  # the scorer reads the stored language
-            report.written = report.written + write_batch(engine, records)
+            # the scorer reads the stored language
+            records = [with_language(record) for _, record in batch]
+            written, refused = write_isolating(engine, records, now=now)
+            report.written = report.written + written
+            for refusal in refused:
+                line = batch[refusal.index][0]
+                report.bad.append(BadRow(line, f"refused by the database: {refusal.reason}"))
         batch.clear()
 
-    for row in read_import_file(path, brand_handles=brand_handles, fmt=fmt):
-        report.rows += 1
-        if isinstance(row, GoodRow):
-            batch.append(transform(row.record) if transform else row.record)
-            if len(batch) >= batch_size:
-                flush()
-        else:
-            report.bad.append(row)
-        if on_progress is not None:
-            on_progress(1)
+    rows = read_import_file(
+        path, brand_handles=brand_handles, fmt=fmt, max_line_bytes=max_line_bytes, now=now
+    )
+    try:
+        for row in rows:
+            report.rows += 1
+            if isinstance(row, GoodRow):
+                batch.append((row.line, transform(row.record) if transform else row.record))
+                if len(batch) >= batch_size:
+                    flush()
+            else:
+                report.bad.append(row)
+            if on_progress is not None:
+                on_progress(1)
+    except InputError:
+        flush()  # what was read before the file failed is good
+        raise
     flush()
+    report.bad.sort(key=lambda bad: bad.line)
     log.info("imported %s: %d rows, %d bad", path, report.rows, len(report.bad))
     return report

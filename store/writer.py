@@ -3,6 +3,14 @@
 A batch is written in one transaction together with the cursor that covers it, so a crash
 at any moment either keeps the whole batch and its cursor or neither: nothing is lost, and
 the unique ``(source, external_id)`` constraint makes a replayed batch store nothing twice.
+
+A deletion notice for a post not stored yet is kept as a :class:`~store.models.Tombstone`;
+the post, when it comes (from a stream or a file), is stored deleted with its text and raw
+payload purged. Tombstones older than :data:`TOMBSTONE_DAYS` are dropped.
+
+:func:`write_isolating` is for callers that must not lose good rows to a bad one (the file
+import): when the database refuses a batch it splits it in halves, down to single rows, so the
+refused rows are named and every other row is stored.
 """
 
 from __future__ import annotations
@@ -11,18 +19,18 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_, update
+from sqlalchemy import Connection, delete, select, tuple_, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlmodel import col
 
 from core.clock import utcnow
 from core.errors import StorageError
 from core.records import AuthorRecord, MentionRecord
-from store.models import Author, Mention, SourceCursor
+from store.models import Author, Mention, SourceCursor, Tombstone
 from store.tables import table
 from store.upsert import insert_for, insert_ignoring_duplicates, upsert
 from store.wakeup import MENTIONS_CHANNEL, notify
@@ -31,6 +39,13 @@ log = logging.getLogger(__name__)
 
 #: Rows per INSERT statement (well under SQLite's bound-parameter limit).
 ROWS_PER_STATEMENT = 500
+
+#: How long a deletion notice waits for its post before it is forgotten.
+TOMBSTONE_DAYS = 90
+
+
+class RefusedBatch(StorageError):
+    """The database refused what a batch holds (a value, not the connection)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,8 @@ class WriteResult:
     duplicates: int
     deleted: int = 0
     edited: int = 0
+    #: Deletion notices kept for posts not stored yet.
+    tombstoned: int = 0
 
     def __add__(self, other: WriteResult) -> WriteResult:
         return WriteResult(
@@ -48,6 +65,7 @@ class WriteResult:
             self.duplicates + other.duplicates,
             self.deleted + other.deleted,
             self.edited + other.edited,
+            self.tombstoned + other.tombstoned,
         )
 
 
@@ -65,9 +83,11 @@ def write_batch(
     """Store ``records`` (new ones inserted, known ones skipped) and ``cursor``, atomically.
 
     Records flagged ``deleted`` are platform deletion notices: the stored mention is marked
-    deleted and its text purged; they never insert a row. ``edits`` are new versions of
-    posts: stored when unknown, otherwise their text replaces the stored one (``edited_at``
-    set) unless the mention was deleted.
+    deleted and its text purged; they never insert a row, and one for a post not stored yet
+    is kept as a tombstone. ``edits`` are new versions of posts: stored when unknown,
+    otherwise their text replaces the stored one (``edited_at`` set) unless the mention was
+    deleted. :class:`RefusedBatch` says the database refused a value in the batch;
+    any other :class:`StorageError` that it could not be reached or written.
     """
     now = now or utcnow()
     try:
@@ -77,12 +97,60 @@ def write_batch(
                 notify(conn, MENTIONS_CHANNEL)  # the scorer wakes when this commits
             if cursor is not None:
                 save_cursor(conn, cursor[0], cursor[1], now=now)
+    except (DataError, IntegrityError) as exc:
+        raise RefusedBatch(_failed(len(records), _reason(exc))) from None
     except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
-        raise StorageError(
-            f"could not write a batch of {len(records)} mentions: {reason}"
-        ) from None
+        raise StorageError(_failed(len(records), _reason(exc))) from None
+    except (OverflowError, UnicodeEncodeError, RecursionError) as exc:
+        # raised by the driver while binding a value (SQLite's 64-bit integers, lone
+        # surrogates), before the database saw the row
+        raise RefusedBatch(_failed(len(records), f"{exc.__class__.__name__}: {exc}")) from None
     return result
+
+
+def _failed(count: int, reason: str) -> str:
+    return f"could not write a batch of {count} mentions: {reason}"
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
+
+
+@dataclass(frozen=True)
+class RefusedRecord:
+    """A record the database refused on its own, by its index in the batch, and why."""
+
+    index: int
+    reason: str
+
+
+def write_isolating(
+    engine: Engine, records: Sequence[MentionRecord], *, now: datetime | None = None
+) -> tuple[WriteResult, list[RefusedRecord]]:
+    """Store ``records`` like :func:`write_batch`; when the database refuses the batch, split
+    it in halves and write each, down to single records, so only the refused ones are lost.
+
+    Returns what was written and the refused records; a batch the database could not be
+    reached for still raises :class:`StorageError` (splitting would not help).
+    """
+    now = now or utcnow()
+    refused: list[RefusedRecord] = []
+    result = EMPTY_RESULT
+    pending = [(0, len(records))]
+    while pending:
+        start, end = pending.pop()
+        try:
+            result = result + write_batch(engine, records[start:end], now=now)
+        except RefusedBatch as exc:
+            if end - start == 1:
+                reason = str(exc).removeprefix(_failed(1, ""))
+                log.warning("refused a mention (%s): %s", records[start].external_id, reason)
+                refused.append(RefusedRecord(start, reason))
+                continue
+            middle = (start + end) // 2
+            pending += [(middle, end), (start, middle)]  # the first half is written first
+    refused.sort(key=lambda r: r.index)
+    return result, refused
 
 
 def write_batch_in(
@@ -97,18 +165,52 @@ def write_batch_in(
     notices = [r for r in records if r.deleted]
     notices += [e for e in edits if e.deleted]
     edits = [e for e in edits if not e.deleted]
-    inserted = duplicates = edited = 0
+    inserted = duplicates = edited = deleted = tombstoned = 0
     if live or edits:
+        buried = tombstoned_keys(conn, [(r.source, r.external_id) for r in live + edits])
         author_ids = upsert_authors(conn, [r.author for r in live + edits], now=now)
         if live:
-            new = _insert_mentions(conn, _unique_mention_rows(live, author_ids, now))
+            new = _insert_mentions(conn, _unique_mention_rows(live, author_ids, now, buried))
             inserted += new
             duplicates += len(live) - new
         if edits:
-            inserted += _insert_mentions(conn, _unique_mention_rows(edits, author_ids, now))
+            rows = _unique_mention_rows(edits, author_ids, now, buried)
+            inserted += _insert_mentions(conn, rows)
             edited = apply_edits(conn, edits, now=now)
-    deleted = mark_deleted(conn, notices, now=now) if notices else 0
-    return WriteResult(inserted, duplicates, deleted, edited)
+        if buried:
+            _bury(conn, buried, now=now)
+            deleted += len(buried)
+    if notices:
+        found, kept = mark_deleted(conn, notices, now=now)
+        deleted += found
+        tombstoned += kept
+    return WriteResult(inserted, duplicates, deleted, edited, tombstoned)
+
+
+def tombstoned_keys(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The ``(source, external_id)`` among ``keys`` whose deletion notice came first."""
+    found: set[tuple[str, str]] = set()
+    unique = list(dict.fromkeys(keys))
+    stones = table(Tombstone).c
+    for start in range(0, len(unique), ROWS_PER_STATEMENT):
+        chunk = unique[start : start + ROWS_PER_STATEMENT]
+        stmt = select(stones.source, stones.external_id).where(
+            tuple_(stones.source, stones.external_id).in_(chunk)
+        )
+        found.update((source, external_id) for source, external_id in conn.execute(stmt))
+    return found
+
+
+def _bury(conn: Connection, keys: set[tuple[str, str]], *, now: datetime) -> None:
+    """Purge the mentions a tombstone waited for (one stored live before it, too), and drop
+    the tombstones they answer."""
+    for source, external_id in keys:
+        _purge(conn, source, external_id, now=now, only_live=True)
+        conn.execute(
+            delete(Tombstone)
+            .where(col(Tombstone.source) == source)
+            .where(col(Tombstone.external_id) == external_id)
+        )
 
 
 _MENTION_COLUMNS = (
@@ -136,7 +238,7 @@ def _insert_mentions(conn: Connection, rows: list[dict[str, Any]]) -> int:
             (
                 r["source"], r["external_id"], r["author_id"], r["text"], r["lang"],
                 r["lang_confidence"], r["url"], _sqlite_time(r["created_at"]), fetched,
-                r["in_reply_to"], r["thread_id"], 0,
+                r["in_reply_to"], r["thread_id"], int(r["deleted"]),
                 None if r["raw"] is None else json.dumps(r["raw"]),
             )
             for r in rows
@@ -275,18 +377,42 @@ def author_ids_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tu
     return found
 
 
-def mark_deleted(conn: Connection, notices: Sequence[MentionRecord], *, now: datetime) -> int:
-    """Honour platform deletion notices: flag the mention and purge its text and payload."""
+def mark_deleted(
+    conn: Connection, notices: Sequence[MentionRecord], *, now: datetime
+) -> tuple[int, int]:
+    """Honour platform deletion notices: flag the mention and purge its text and payload.
+
+    A notice for a post not stored yet is kept as a tombstone, so the post is stored deleted
+    when it comes. Returns ``(mentions purged, tombstones kept)``.
+    """
     count = 0
+    stones: dict[tuple[str, str], dict[str, Any]] = {}
     for notice in notices:
-        stmt = (
-            update(Mention)
-            .where(col(Mention.source) == notice.source)
-            .where(col(Mention.external_id) == notice.external_id)
-            .values(deleted=True, text="", raw=None, edited_at=now)
-        )
-        count += conn.execute(stmt).rowcount or 0
-    return count
+        if _purge(conn, notice.source, notice.external_id, now=now):
+            count += 1
+        else:
+            key = (notice.source, notice.external_id)
+            stones[key] = {"source": key[0], "external_id": key[1], "deleted_at": now}
+    kept = 0
+    if stones:
+        cutoff = now - timedelta(days=TOMBSTONE_DAYS)
+        conn.execute(delete(Tombstone).where(col(Tombstone.deleted_at) < cutoff))
+        kept = insert_ignoring_duplicates(conn, Tombstone, list(stones.values()))
+    return count, kept
+
+
+def _purge(
+    conn: Connection, source: str, external_id: str, *, now: datetime, only_live: bool = False
+) -> int:
+    stmt = (
+        update(Mention)
+        .where(col(Mention.source) == source)
+        .where(col(Mention.external_id) == external_id)
+        .values(deleted=True, text="", raw=None, edited_at=now)
+    )
+    if only_live:
+        stmt = stmt.where(col(Mention.deleted).is_(False))
+    return conn.execute(stmt).rowcount or 0
 
 
 def save_cursor(conn: Connection, name: str, value: str, *, now: datetime) -> None:
@@ -306,8 +432,12 @@ def load_cursor(engine: Engine, name: str) -> str | None:
 
 
 def _unique_mention_rows(
-    records: Sequence[MentionRecord], author_ids: dict[tuple[str, str], int], now: datetime
+    records: Sequence[MentionRecord],
+    author_ids: dict[tuple[str, str], int],
+    now: datetime,
+    buried: set[tuple[str, str]],
 ) -> list[dict[str, Any]]:
+    """One row per ``(source, external_id)``; a tombstoned post arrives deleted, text purged."""
     seen: set[tuple[str, str]] = set()
     rows: list[dict[str, Any]] = []
     for r in records:
@@ -315,12 +445,13 @@ def _unique_mention_rows(
         if key in seen:
             continue
         seen.add(key)
+        gone = key in buried
         rows.append(
             {
                 "source": r.source,
                 "external_id": r.external_id,
                 "author_id": author_ids[(r.author.platform, r.author.platform_id)],
-                "text": r.text,
+                "text": "" if gone else r.text,
                 "lang": r.lang,
                 "lang_confidence": r.lang_confidence,
                 "url": r.url,
@@ -328,8 +459,8 @@ def _unique_mention_rows(
                 "fetched_at": now,
                 "in_reply_to": r.in_reply_to,
                 "thread_id": r.thread_id,
-                "deleted": False,
-                "raw": r.raw,
+                "deleted": gone,
+                "raw": None if gone else r.raw,
             }
         )
     return rows

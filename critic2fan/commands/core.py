@@ -66,18 +66,33 @@ def import_command(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only validate; store nothing.")
+        bool,
+        typer.Option("--dry-run", help="Only check; refuse what an import would; store nothing."),
     ] = False,
 ) -> None:
-    """Import mentions from files; report each bad row by line; exit 1 if any row was bad."""
+    """Import mentions from files; each refused row is named by line, the good ones stored.
+
+    Exit 0 when every row was stored (or, with --dry-run, valid); 1 when some rows were
+    refused; 2 when a file could not be read at all (the other files are still imported);
+    3 when the database could not be reached.
+    """
+    from core.errors import InputError
     from listener.importer import import_file
 
     actx = app_context(ctx)
     engine = None if dry_run else actx.engine()
     handles = frozenset(h.lower().lstrip("@") for h in actx.settings.brand.handles)
-    any_bad = False
+    limit = actx.settings.imports.max_line_bytes
+    any_bad = unreadable = False
     for path in files:
-        report = import_file(engine, path, brand_handles=handles, fmt=fmt, dry_run=dry_run)
+        try:
+            report = import_file(
+                engine, path, brand_handles=handles, fmt=fmt, dry_run=dry_run, max_line_bytes=limit
+            )
+        except InputError as exc:
+            typer.echo(f"{path}: {exc}", err=True)
+            unreadable = True
+            continue
         for bad in report.bad:
             typer.echo(f"{path}:{bad.line}: {bad.reason}", err=True)
         any_bad = any_bad or bool(report.bad)
@@ -87,8 +102,10 @@ def import_command(
             w = report.written
             typer.echo(
                 f"{path}: {report.rows} rows: {w.inserted} new, {w.duplicates} already stored, "
-                f"{w.deleted} deletions, {len(report.bad)} bad"
+                f"{w.deleted + w.tombstoned} deletions, {len(report.bad)} bad"
             )
+    if unreadable:
+        raise typer.Exit(2)
     if any_bad:
         raise typer.Exit(1)
 
