@@ -3,7 +3,10 @@
 YAML is parsed twice over the same text: once to nodes (which keep their line marks) and once
 to data. A pydantic error's location (``("thresholds", "troll_likely")``) is walked down the
 node tree to find the line. Templates are compiled and rendered with sample values here, so a
-broken template or an unknown variable fails at validate time.
+broken template or an unknown variable fails at validate time. Each template is rendered
+twice, with short sample values and with the longest values a case can bring (a full-length
+name, every fact, ``private`` on), both within the sandbox's limits, so a template that would
+grow past them at run time fails here too.
 """
 
 from __future__ import annotations
@@ -14,13 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from pydantic import ValidationError
 
 from core.errors import PlaybookError
 from playbooks.schema import FactsLibrary, Playbook
-from playbooks.templates import SAMPLE_CONTEXT, compile_template
+from playbooks.templates import (
+    MAX_NAME_CHARS,
+    SAMPLE_CONTEXT,
+    TemplateLimitError,
+    compile_template,
+    fact_text,
+    render_template,
+)
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +159,21 @@ def _validate(model: type[Any], data: Any, root: yaml.Node, path: Path) -> Any:
         raise PlaybookError("; ".join(parts) + more, path=path, line=first_line) from None
 
 
+def _longest_context(playbook: Playbook) -> dict[str, object]:
+    """The largest values a reply can be rendered with at run time."""
+    topics = [t.replace("_", " ") for t in playbook.topics] or ["general"]
+    return {
+        "name": "N" * MAX_NAME_CHARS,
+        "brand": playbook.brand.name,
+        "topic": max(topics, key=len),
+        "fact": fact_text(playbook, [f.id for f in playbook.facts.facts]),
+        "private": True,
+    }
+
+
 def _check_templates(playbook: Playbook, root: yaml.Node, path: Path) -> None:
     known_topics = set(playbook.topics) | {"default", "general"}
+    longest = _longest_context(playbook)
     for stage, by_topic in playbook.templates.items():
         for topic, source in by_topic.items():
             loc = ("templates", stage, topic)
@@ -162,7 +185,9 @@ def _check_templates(playbook: Playbook, root: yaml.Node, path: Path) -> None:
                     f"{where}: no such topic (known: {sorted(known_topics)})", path=path, line=line
                 )
             try:
-                compile_template(source).render(**SAMPLE_CONTEXT)
+                template = compile_template(source)
+                render_template(template, SAMPLE_CONTEXT)
+                render_template(template, longest)
             except TemplateSyntaxError as exc:
                 raise PlaybookError(
                     f"{where}: template syntax: {exc.message}",
@@ -176,3 +201,9 @@ def _check_templates(playbook: Playbook, root: yaml.Node, path: Path) -> None:
                 ) from None
             except SecurityError as exc:
                 raise PlaybookError(f"{where}: not allowed: {exc}", path=path, line=line) from None
+            except TemplateLimitError as exc:
+                raise PlaybookError(f"{where}: {exc}", path=path, line=line) from None
+            except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+                raise PlaybookError(
+                    f"{where}: cannot render: {exc}", path=path, line=line
+                ) from None
