@@ -3,7 +3,8 @@
 ``critic2fan board`` starts that script (``critic2fan/board/app.py``) in a child process; the
 script reads the settings and calls :func:`run` with a :class:`~dashboard.context.BoardContext`.
 The app signs staff in (or, in demo mode, lets everyone in as ``demo`` and says so on every
-page), then offers the pages their role allows.
+page), checks the session on every run (``dashboard.signin``: idle timeout, a disabled account,
+a changed role), then offers the pages the current role allows.
 """
 
 from __future__ import annotations
@@ -14,9 +15,21 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import Critic2fanError
-from dashboard.auth import DEMO_USER, Permission, StaffUser, authenticate, can
+from dashboard.auth import DEMO_USER, Permission, StaffUser, can
 from dashboard.context import BoardContext
-from dashboard.views.common import SESSION_USER, engine, page_file, use_context
+from dashboard.signin import address_locked, sign_in, sign_out
+from dashboard.views.common import (
+    SESSION_NOTICE,
+    SESSION_SEEN,
+    SESSION_USER,
+    client_address,
+    context,
+    engine,
+    forget_session,
+    page_file,
+    signed_in_user,
+    use_context,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +44,13 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("export", "Analyst export", ":material/download:", Permission.EXPORT),
     ("users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )
-MAX_FAILED_SIGN_INS = 5
+LOCKED_MESSAGE = (
+    "Too many failed sign-ins for this account or from this address. Try again in "
+    "{minutes} minutes, or ask an admin."
+)
 
 
-def sign_in() -> None:
+def sign_in_page() -> None:
     """The sign-in form; on success the user is kept in this browser session only."""
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
@@ -43,9 +59,14 @@ def sign_in() -> None:
 
 def _sign_in_form() -> None:
     st.title("critic2fan board")
-    failures = int(st.session_state.get("sign_in_failures", 0))
-    if failures >= MAX_FAILED_SIGN_INS:
-        st.error("Too many failed sign-ins in this session. Reload the page to try again later.")
+    ctx = context()
+    notice = st.session_state.pop(SESSION_NOTICE, None)
+    if notice:
+        st.info(notice)
+    address = client_address()
+    locked = LOCKED_MESSAGE.format(minutes=round(ctx.lockout.window.total_seconds() / 60))
+    if address_locked(engine(), address, policy=ctx.lockout, now=ctx.clock.now()):
+        st.error(locked)
         st.stop()
     with st.form("sign_in"):
         username = st.text_input("Username", key="sign_in_username")
@@ -54,13 +75,15 @@ def _sign_in_form() -> None:
     if not submitted:
         st.caption("Ask an admin for an account: `critic2fan users add NAME --role agent`.")
         return
-    user = authenticate(engine(), username, password)
-    if user is None:
-        st.session_state["sign_in_failures"] = failures + 1
-        st.error("Wrong username or password, or the account is disabled.")
+    now = ctx.clock.now()
+    result = sign_in(engine(), username, password, address=address, policy=ctx.lockout, now=now)
+    if result.user is None:
+        st.error(
+            locked if result.locked else "Wrong username or password, or the account is disabled."
+        )
         return
-    st.session_state[SESSION_USER] = user
-    st.session_state.pop("sign_in_failures", None)
+    st.session_state[SESSION_USER] = result.user
+    st.session_state[SESSION_SEEN] = now
     st.rerun()
 
 
@@ -71,8 +94,9 @@ def sidebar(user: StaffUser, demo: bool) -> None:
         if demo:
             st.caption("Demo mode: no sign-in needed.")
         elif st.button("Sign out", key="sign_out"):
-            for key in list(st.session_state.keys()):
-                del st.session_state[key]
+            ctx = context()
+            sign_out(engine(), user, address=client_address(), now=ctx.clock.now())
+            forget_session()
             st.rerun()
 
 
@@ -84,9 +108,9 @@ def run(ctx: BoardContext) -> None:
     try:
         if demo:
             st.session_state[SESSION_USER] = DEMO_USER
-        user = st.session_state.get(SESSION_USER)
-        if not isinstance(user, StaffUser):
-            sign_in()
+        user = signed_in_user()
+        if user is None:
+            sign_in_page()
             return
         pages = [
             st.Page(Path(page_file(name)), title=title, icon=icon, default=(name == "queue"))

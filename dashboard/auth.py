@@ -131,13 +131,36 @@ def list_users(engine: Engine) -> list[User]:
 
 
 def set_active(engine: Engine, username: str, *, active: bool) -> None:
-    """Disable (or re-enable) an account; disabled accounts cannot sign in."""
+    """Disable (or re-enable) an account; disabled accounts cannot sign in, and their open
+    board sessions end at their next click."""
     with session_scope(engine) as session:
         user = user_named(session, username.strip().lower())
         if user is None:
             raise InputError(f"no user {username!r}")
         user.active = active
     log.info("user %s %s", username, "enabled" if active else "disabled")
+
+
+def set_role(engine: Engine, username: str, role: str) -> None:
+    """Give an account another role; its open board sessions follow at their next click."""
+    if role not in ROLE_PERMISSIONS:
+        raise InputError(f"unknown role {role!r}; choose one of {', '.join(ROLE_PERMISSIONS)}")
+    with session_scope(engine) as session:
+        user = user_named(session, username.strip().lower())
+        if user is None:
+            raise InputError(f"no user {username!r}")
+        user.role = role
+    log.info("user %s now has role %s", username, role)
+
+
+def active_account(engine: Engine, username: str) -> StaffUser | None:
+    """The account ``username`` as it is now (its current role), or None when it is disabled
+    or gone: the board asks on every run, so a change takes effect at the next click."""
+    with session_scope(engine) as session:
+        user = user_named(session, username)
+        if user is None or not user.active:
+            return None
+        return StaffUser(username=user.username, display_name=user.display_name, role=user.role)
 
 
 def authenticate(engine: Engine, username: str, password: str) -> StaffUser | None:

@@ -175,6 +175,35 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class SignInKind(StrEnum):
+    """What happened at the board's door."""
+
+    SIGNED_IN = "signed_in"
+    FAILED = "failed"
+    LOCKED = "locked"
+    SIGNED_OUT = "signed_out"
+    EXPIRED = "expired"
+    ENDED = "ended"
+
+
+class SignInEvent(SQLModel, table=True):
+    """The board's sign-in audit trail: sign-ins, failures, refusals while locked, sign-outs,
+    sessions ended by the idle timeout or a disabled account. Failures counted here lock a
+    username or a client address, so a reload does not reset them."""
+
+    __table_args__ = (
+        Index("ix_signinevent_username_at", "username", "at"),
+        Index("ix_signinevent_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    kind: str = Field(max_length=16, description="a SignInKind")
+    username: str = Field(max_length=64, description="as typed, lower-case (may not exist)")
+    address: str = Field(max_length=64, description="the client's IP address, or 'local'")
+    detail: str | None = Field(default=None, max_length=255)
+
+
 class GoodwillLedger(SQLModel, table=True):
     """Every goodwill spend: refund, credit or gift, by whom, on which case."""
 
@@ -223,6 +252,8 @@ __all__ = [
     "Mention",
     "Role",
     "Score",
+    "SignInEvent",
+    "SignInKind",
     "SourceCursor",
     "Stage",
     "Tombstone",

@@ -20,11 +20,13 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 from core.errors import ConfigError
 from critic2fan.settings import Settings
 from dashboard.context import BoardContext
+from dashboard.signin import LockoutPolicy
 
 #: The Streamlit script the child process runs.
 SCRIPT = Path(__file__).resolve().with_name("app.py")
@@ -104,6 +106,12 @@ def board_context(settings: Settings, *, demo: bool) -> BoardContext:
         send_replies=settings.send_replies,
         secret_key=settings.secret_key,
         refresh_seconds=settings.board.refresh_seconds,
+        idle_timeout=timedelta(hours=settings.board.idle_timeout_hours),
+        lockout=LockoutPolicy(
+            window=timedelta(minutes=settings.board.lockout_minutes),
+            per_account=settings.board.max_failures_per_account,
+            per_address=settings.board.max_failures_per_address,
+        ),
     )
 
 

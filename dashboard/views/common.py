@@ -17,12 +17,17 @@ from sqlalchemy.engine import Engine
 from core.clock import SYSTEM_CLOCK, Clock
 from dashboard.auth import Permission, StaffUser, can
 from dashboard.context import DEFAULT_REFRESH_SECONDS, BoardContext
+from dashboard.signin import LOCAL_ADDRESS, check_session
 from playbooks.schema import Playbook
-from store.models import Incident
+from store.models import Incident, SignInKind
 
 log = logging.getLogger(__name__)
 
 SESSION_USER = "board_user"
+#: When the signed-in user last clicked (a full run of the board; self-refreshes do not count).
+SESSION_SEEN = "board_seen_at"
+#: Why the last session ended, shown once above the sign-in form.
+SESSION_NOTICE = "board_notice"
 SESSION_CONTEXT = "board_context"
 #: The folder of the page scripts (``st.switch_page`` resolves names against the main script's
 #: folder, which is the shell's, so pages are named by absolute path).
@@ -91,6 +96,72 @@ def playbook() -> Playbook:
 def engine() -> Engine:
     """The board's engine, created once per process and database URL."""
     return _engine_for(context().database_url)
+
+
+def client_address() -> str:
+    """The client's IP address as Streamlit saw the connection (``local`` on loopback or
+    when unknown). Behind a reverse proxy it is the proxy's, shared by every visitor."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else LOCAL_ADDRESS
+
+
+#: What the sign-in form says after a session ended on its own.
+END_NOTICES = {
+    SignInKind.EXPIRED: "Your session ended after a long time without activity. Please sign "
+    "in again.",
+    SignInKind.ENDED: "Your session ended: your account was disabled or removed.",
+}
+
+
+def signed_in_user(*, activity: bool = True) -> StaffUser | None:
+    """The signed-in user as their account is now, or None (nobody, or the session just
+    ended: idle too long, account disabled). ``activity`` marks this run as a click, which
+    keeps the session alive; a self-refresh passes False."""
+    ctx = context()
+    user = st.session_state.get(SESSION_USER)
+    if not isinstance(user, StaffUser):
+        return None
+    if ctx.demo:
+        return user
+    now = ctx.clock.now()
+    seen = st.session_state.get(SESSION_SEEN)
+    check = check_session(
+        engine(),
+        user,
+        last_seen=seen if isinstance(seen, datetime) else now,
+        now=now,
+        idle_timeout=ctx.idle_timeout,
+        address=client_address(),
+    )
+    if check.user is None:
+        forget_session()
+        if check.ended is not None:
+            st.session_state[SESSION_NOTICE] = END_NOTICES[check.ended]
+        return None
+    st.session_state[SESSION_USER] = check.user
+    if activity or not isinstance(seen, datetime):
+        st.session_state[SESSION_SEEN] = now
+    return check.user
+
+
+def still_signed_in() -> None:
+    """For a self-refreshing fragment: rerun the whole board (to the sign-in form) when the
+    session has ended since, without counting the refresh as activity. A full run of the
+    board has checked already, so only a fragment's own rerun checks."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    if run is None or not run.fragment_ids_this_run:
+        return
+    if st.session_state.get(SESSION_USER) is not None and signed_in_user(activity=False) is None:
+        st.rerun()
+
+
+def forget_session() -> None:
+    """Forget everything this browser session held but the board's context."""
+    for key in list(st.session_state.keys()):
+        if key != SESSION_CONTEXT:
+            del st.session_state[key]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ import streamlit as st
 from core.names import clean_name
 from dashboard.assignment import plan_assignments
 from dashboard.auth import Permission
-from dashboard.views.common import Board, banners, board, countdown, page_file, refresh_interval
+from dashboard.views.common import (
+    Board,
+    banners,
+    board,
+    countdown,
+    page_file,
+    refresh_interval,
+    still_signed_in,
+)
 from store.board import (
     QueueFilters,
     QueueRow,
@@ -88,7 +96,8 @@ def _options(b: Board) -> dict[str, list[str]]:
 @st.fragment(run_every=REFRESH)
 def queue_table(b: Board, filters: QueueFilters) -> None:
     """The table and the way into a case (click a row, or pick one below); reruns on its own
-    every ``REFRESH``."""
+    every ``REFRESH``; a session that ended meanwhile goes back to the sign-in form."""
+    still_signed_in()
     with b.engine.connect() as conn:
         rows = fetch_queue(conn, filters, limit=PAGE_SIZE)
         total = count_open(conn, filters)
