@@ -105,7 +105,7 @@ def users_list(ctx: typer.Context) -> None:
 def users_disable(
     ctx: typer.Context, username: Annotated[str, typer.Argument(help="Who to disable.")]
 ) -> None:
-    """Stop an account from signing in (its history stays)."""
+    """Stop an account from signing in; its open board sessions end at their next click."""
     from dashboard.auth import set_active
 
     set_active(app_context(ctx).engine(), username, active=False)
@@ -121,6 +121,19 @@ def users_enable(
 
     set_active(app_context(ctx).engine(), username, active=True)
     typer.echo(f"enabled {username}")
+
+
+@users_app.command("role")
+def users_role(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose role to change.")],
+    role: Annotated[str, typer.Argument(help=ROLES_HELP)],
+) -> None:
+    """Give an account another role (an open board session follows at its next click)."""
+    from dashboard.auth import set_role
+
+    set_role(app_context(ctx).engine(), username, role)
+    typer.echo(f"{username} is now {role}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,6 @@
-"""Users (admins only): staff accounts, their roles, adding and disabling them."""
+"""Users (admins only): staff accounts, their roles, adding and disabling them, and the sign-in
+audit trail. A disabled account's open sessions end, and a changed role takes effect, at their
+next click (``dashboard.signin``)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,19 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import Critic2fanError
-from dashboard.auth import ROLE_PERMISSIONS, Permission, add_user, list_users, set_active
-from dashboard.views.common import banners, board, require, show_error
+from dashboard.auth import (
+    ROLE_PERMISSIONS,
+    Permission,
+    add_user,
+    list_users,
+    set_active,
+    set_role,
+)
+from dashboard.views.common import Board, banners, board, require, show_error
+from store.signins import recent_sign_in_events
+
+#: How many sign-in events the page shows (the full trail stays in ``signinevent``).
+AUDIT_ROWS = 200
 
 
 def render() -> None:
@@ -68,6 +81,42 @@ def render() -> None:
             set_active(b.engine, str(who), active=active == "enable")
             st.session_state["users_flash"] = f"{active.capitalize()}d."
             st.rerun()
+    with st.form("user_role"):
+        st.subheader("Change a role")
+        names = [u.username for u in users if u.username != b.user.username]
+        who = st.selectbox("User", names, key="role_user")
+        role = st.selectbox("New role", list(ROLE_PERMISSIONS), key="role_new")
+        if st.form_submit_button("Change role") and who:
+            set_role(b.engine, str(who), str(role))
+            st.session_state["users_flash"] = "Role changed."
+            st.rerun()
+    sign_in_trail(b)
+
+
+def sign_in_trail(b: Board) -> None:
+    """The newest sign-in events: who signed in, failed, was locked out or ended a session."""
+    st.subheader("Sign-in activity")
+    with b.engine.connect() as conn:
+        events = recent_sign_in_events(conn, limit=AUDIT_ROWS)
+    if not events:
+        st.caption("No sign-ins recorded yet.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "at": e.at,
+                    "event": e.kind.replace("_", " "),
+                    "username": e.username,
+                    "address": e.address,
+                    "detail": e.detail or "",
+                }
+                for e in events
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 if __name__ == "__main__":

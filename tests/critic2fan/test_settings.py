@@ -94,3 +94,43 @@ def test_board_settings__refresh_must_be_positive(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("CRITIC2FAN_BOARD__REFRESH_SECONDS", "0")
     with pytest.raises(ConfigError, match="board.refresh_seconds"):
         load_settings()
+
+
+def test_board_settings__session_and_lockout_limits_reach_the_board_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import timedelta
+
+    defaults = board_context(load_settings(), demo=False)
+    assert defaults.idle_timeout == timedelta(hours=8)
+    assert defaults.lockout.window == timedelta(minutes=15)
+    assert (defaults.lockout.per_account, defaults.lockout.per_address) == (5, 20)
+
+    monkeypatch.setenv("CRITIC2FAN_BOARD__IDLE_TIMEOUT_HOURS", "0.25")
+    monkeypatch.setenv("CRITIC2FAN_BOARD__LOCKOUT_MINUTES", "30")
+    monkeypatch.setenv("CRITIC2FAN_BOARD__MAX_FAILURES_PER_ACCOUNT", "3")
+    monkeypatch.setenv("CRITIC2FAN_BOARD__MAX_FAILURES_PER_ADDRESS", "0")
+    ctx = board_context(load_settings(), demo=False)
+
+    assert ctx.idle_timeout == timedelta(minutes=15)
+    assert ctx.lockout.window == timedelta(minutes=30)
+    assert (ctx.lockout.per_account, ctx.lockout.per_address) == (3, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("IDLE_TIMEOUT_HOURS", "0"),
+        ("LOCKOUT_MINUTES", "-1"),
+        ("MAX_FAILURES_PER_ACCOUNT", "0"),
+        ("MAX_FAILURES_PER_ADDRESS", "-1"),
+    ],
+)
+def test_board_settings__session_and_lockout_limits_are_checked(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    from core.errors import ConfigError
+
+    monkeypatch.setenv(f"CRITIC2FAN_BOARD__{name}", value)
+    with pytest.raises(ConfigError, match=f"board.{name.lower()}"):
+        load_settings()

@@ -7,7 +7,9 @@ import io
 import pandas as pd
 import pytest
 
+from core.clock import utcnow
 from dashboard.auth import authenticate
+from dashboard.signin import LockoutPolicy, sign_in
 from dashboard.views import analytics
 from playbooks.loader import DEFAULT_PLAYBOOK
 from tests.dashboard.board_helpers import (
@@ -99,23 +101,6 @@ def test_playbook__shows_the_active_file_and_validates_uploads(board_db: BoardDa
     assert any("brand:" in c.value for c in at.code)
 
 
-def test_playbook_validator__reports_the_line_of_a_broken_file(board_db: BoardData) -> None:
-    at = open_page("playbook", role="analyst")
-    text = DEFAULT_PLAYBOOK.read_text().replace("version: 1", "version: 7", 1)
-    at.file_uploader(key="pb_upload").upload("broken.yaml", text.encode(), "application/yaml")
-    at.run()
-    at.button(key="pb_validate").click().run()
-    assert any("not valid" in e.value for e in at.error)
-    assert any("line" in c.value for c in at.code)
-    good = open_page("playbook", role="analyst")
-    good.file_uploader(key="pb_upload").upload(
-        "ok.yaml", DEFAULT_PLAYBOOK.read_bytes(), "application/yaml"
-    )
-    good.run()
-    good.button(key="pb_validate").click().run()
-    assert any(s.value.startswith("Valid") for s in good.success)
-
-
 def test_export__prepares_a_csv_download_of_the_mentions(board_db: BoardData) -> None:
     at = open_page("export", role="analyst")
     at.button[0].click().run()  # the form's "Prepare export"
@@ -140,6 +125,29 @@ def test_users__admin_adds_a_user_who_can_then_sign_in(board_db: BoardData) -> N
     next(b for b in at.button if b.label == "Add user").click().run()
     assert not at.exception and not at.error
     assert authenticate(board_db.engine, "zoe", PASSWORD) is not None
+
+
+def test_users__admin_changes_a_role_and_sees_the_sign_in_trail(board_db: BoardData) -> None:
+    sign_in(
+        board_db.engine,
+        HOSTILE[0],
+        "wrong",
+        address="203.0.113.5",
+        policy=LockoutPolicy(),
+        now=utcnow(),
+    )
+    at = open_page("users", role="admin")
+    at.selectbox(key="role_user").set_value("bob")
+    at.selectbox(key="role_new").set_value("lead")
+    next(b for b in at.button if b.label == "Change role").click().run()
+
+    assert not at.exception and not at.error
+    user = authenticate(board_db.engine, "bob", PASSWORD)
+    assert user is not None and user.role == "lead"
+    trail = at.dataframe[-1].value
+    assert list(trail["event"]) == ["failed"]
+    assert list(trail["username"]) == [HOSTILE[0][:64]]
+    assert list(trail["address"]) == ["203.0.113.5"]
 
 
 def test_export__a_single_day_exports_that_day(board_db: BoardData) -> None:

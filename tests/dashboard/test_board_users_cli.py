@@ -94,6 +94,20 @@ def test_users_disable__unknown_user_is_an_error(cli_db: str) -> None:
     assert result.code != 0 and "no user" in result.err
 
 
+def test_users_role__changes_the_role_and_refuses_unknown_ones(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(monkeypatch, "bob")
+    assert run_cli("users", "role", "bob", "lead").code == 0
+    user = authenticate(make_engine(cli_db), "bob", PASSWORD)
+    assert user is not None and user.role == "lead"
+
+    bad = run_cli("users", "role", "bob", "boss")
+    assert bad.code != 0 and "unknown role" in bad.err and "Traceback" not in bad.err
+    ghost = run_cli("users", "role", "ghost", "agent")
+    assert ghost.code != 0 and "no user" in ghost.err
+
+
 def test_roles__grant_what_the_issue_says() -> None:
     assert can("analyst", Permission.EXPORT) and not can("analyst", Permission.WORK_CASES)
     assert can("agent", Permission.WORK_CASES) and not can("agent", Permission.APPROVE_GOODWILL)
