@@ -1,7 +1,9 @@
 """Playbook: the active playbook, read-only, and a validator for an uploaded one.
 
-An uploaded file is checked with the same loader the engine uses (``playbooks.load_playbook``)
-and never becomes active from here: deploying a playbook is a configuration change.
+An uploaded file is checked with the same loader the engine uses, but never in the board's
+process: :func:`playbooks.isolated.validate_isolated` runs it in a child process with CPU-time
+and memory limits. Only leads and admins may upload one, and nothing uploaded becomes active
+from here: deploying a playbook is a configuration change.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from core.errors import Critic2fanError
-from dashboard.views.common import banners, board, context, playbook
-from playbooks.loader import DEFAULT_PLAYBOOK, load_playbook
+from dashboard.auth import Permission
+from dashboard.views.common import Board, banners, board, context, playbook, require
+from playbooks.isolated import validate_isolated
+from playbooks.loader import DEFAULT_PLAYBOOK
 from playbooks.schema import Playbook
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -41,8 +44,9 @@ def summary(pb: Playbook) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def validate_upload(playbook_file: UploadedFile, facts_file: UploadedFile | None) -> None:
-    """Check an uploaded playbook (and facts) with the engine's loader; report the outcome."""
+def validate_upload(b: Board, playbook_file: UploadedFile, facts_file: UploadedFile | None) -> None:
+    """Check an uploaded playbook (and facts) in a limited child process; report the outcome."""
+    require(b, Permission.VALIDATE_PLAYBOOK)
     for f in (playbook_file, facts_file):
         if f is not None and f.size > MAX_UPLOAD_BYTES:
             st.error(f"That file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB.")
@@ -58,15 +62,14 @@ def validate_upload(playbook_file: UploadedFile, facts_file: UploadedFile | None
             facts_path = context().facts_path
         else:
             facts_path = active_path().parent / playbook().facts_file
-        try:
-            pb = load_playbook(path, facts_path=facts_path)
-        except Critic2fanError as exc:
-            st.error("This playbook is not valid:")
-            st.code(str(exc).replace(tmp + "/", ""), language=None)
-            return
+        with st.spinner("Checking the playbook..."):
+            result = validate_isolated(path, facts_path)
+    if not result.ok:
+        st.error("This playbook is not valid:")
+        st.code(result.message.replace(tmp + "/", ""), language=None)
+        return
     st.success(
-        f"Valid: {len(pb.topics)} topics, {sum(len(t) for t in pb.templates.values())} "
-        f"templates, {len(pb.facts.facts)} facts."
+        f"Valid: {result.topics} topics, {result.templates} templates, {result.facts} facts."
     )
 
 
@@ -82,6 +85,9 @@ def render() -> None:
     with st.expander("The playbook file (read-only)"):
         st.code(path.read_text(encoding="utf-8", errors="replace"), language="yaml")
     st.subheader("Check a playbook before deploying it")
+    if not b.can(Permission.VALIDATE_PLAYBOOK):
+        st.info("Leads and admins can check a playbook here before it is deployed.")
+        return
     up = st.file_uploader("Playbook YAML", type=["yaml", "yml"], key="pb_upload")
     facts = st.file_uploader(
         "Facts YAML (optional; default: the active facts library)",
@@ -89,7 +95,7 @@ def render() -> None:
         key="pb_facts_upload",
     )
     if up is not None and st.button("Validate", key="pb_validate", type="primary"):
-        validate_upload(up, facts)
+        validate_upload(b, up, facts)
 
 
 if __name__ == "__main__":
