@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import resource
 import signal
 import subprocess
@@ -34,7 +33,6 @@ MAX_MESSAGE_CHARS = 2_000
 
 TOO_SLOW = "the playbook took too long to validate"
 TOO_BIG = "the playbook used too much memory to validate"
-_ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT", "TMPDIR")
 
 
 @dataclass(frozen=True)
@@ -90,8 +88,7 @@ def validate_isolated(
 
 
 def run_checker(command: list[str], *, timeout_s: float) -> ValidationResult:
-    """Run a checker command without secrets in its environment; its verdict, or the limit
-    it hit."""
+    """Run a checker command with a bare environment; its verdict, or the limit it hit."""
     try:
         proc = subprocess.run(  # our own interpreter and module, no shell
             command,
@@ -109,12 +106,10 @@ def run_checker(command: list[str], *, timeout_s: float) -> ValidationResult:
 
 
 def _child_env() -> dict[str, str]:
-    """A bare environment (no credentials) that can still import this package."""
-    env = {k: v for k, v in os.environ.items() if k in _ENV_KEPT}
+    """The child's whole environment, built from nothing: it inherits no credentials (and this
+    package reads none), yet finds this package and reads files as UTF-8."""
     root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
+    return {"PYTHONPATH": root, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUTF8": "1"}
 
 
 def _verdict(proc: subprocess.CompletedProcess[str]) -> ValidationResult:
