@@ -48,8 +48,8 @@ def _js_payload(path: Path) -> Any:
         raise InputError(f"not valid JSON ({exc.msg})", line=exc.lineno) from None
     except RecursionError:
         raise InputError("not valid JSON (nested too deeply)") from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise InputError(f"not valid JSON ({exc})") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise InputError("not valid JSON (a number too long to read)") from None
 
 
 def sniff(path: Path) -> str | None:

@@ -26,10 +26,10 @@ from pydantic import ValidationError
 from core.clock import utcnow
 from core.config import DEFAULT_MAX_LINE_BYTES
 from core.errors import InputError
-from core.records import AuthorRecord, MentionRecord, time_problem
+from core.records import AuthorRecord, MentionRecord, string_problem, time_problem
 from listener.exports import reddit_json_rows, sniff, x_archive_rows
 from listener.splitter import Oversized, Row, csv_rows, jsonl_rows
-from store.limits import json_problem, refusal
+from store.limits import depth_problem, refusal
 
 REQUIRED_COLUMNS = ("source", "id", "author", "text", "created_at")
 OPTIONAL_COLUMNS = (
@@ -173,6 +173,15 @@ def row_to_record(
         missing.append("text")
     if missing:
         raise InputError(f"missing {', '.join(missing)}")
+    columns = _COLUMN_OF
+    if _blank(row.get("author_id")):  # the author's id is their handle
+        columns = {**_COLUMN_OF, "author.platform_id": "author"}
+    for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        value = row.get(name)
+        if isinstance(value, str):
+            unstorable = string_problem(value.replace("\x00", "") if name == "text" else value)
+            if unstorable:
+                raise InputError(f"{name}: {unstorable}")
     source = str(row["source"]).strip().lower()
     handle = str(row["author"]).strip().lstrip("@")
     try:
@@ -204,10 +213,10 @@ def row_to_record(
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise InputError(f"{_COLUMN_OF.get(field, field)}: {message}") from None
+        raise InputError(f"{columns.get(field, field)}: {message}") from None
     problem = _time_refusal(record, now or utcnow()) or refusal(record)
     if problem:
-        raise InputError(f"{_COLUMN_OF.get(problem[0], problem[0])}: {problem[1]}")
+        raise InputError(f"{columns.get(problem[0], problem[0])}: {problem[1]}")
     return record
 
 
@@ -291,15 +300,15 @@ def _jsonl_entries(handle: BinaryIO, limit: int) -> Iterator[Entry]:
         except RecursionError:
             yield row.line, "not valid JSON (nested too deeply)"
             continue
-        except ValueError as exc:  # e.g. an integer of more digits than Python converts
-            yield row.line, f"not valid JSON ({exc})"
+        except ValueError:  # an integer of more digits than Python converts
+            yield row.line, "not valid JSON (a number too long to read)"
             continue
         if not isinstance(value, dict):
             yield row.line, f"expected a JSON object, got {type(value).__name__}"
             continue
-        problem = json_problem(value)
+        problem = depth_problem(value)
         if problem:
-            yield row.line, f"the object is {problem}"
+            yield row.line, problem
             continue
         yield row.line, value
 

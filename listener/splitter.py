@@ -58,6 +58,7 @@ class _LineEnds:
 
 _START, _UNQUOTED, _QUOTED, _QUOTE_IN_QUOTED = range(4)
 _UNQUOTED_EVENT = re.compile(rb'\n|,"')
+_QUOTED_RUN = re.compile(rb'(?:[^"]+|"")*')  # a quoted field's bytes, up to its closing quote
 
 
 class _CsvEnds:
@@ -88,8 +89,8 @@ class _CsvEnds:
                     return found.start()
                 self.state, i = _QUOTED, found.end()
             elif self.state == _QUOTED:
-                quote = chunk.find(b'"', i)
-                if quote < 0:
+                quote = _QUOTED_RUN.match(chunk, i).end()  # type: ignore[union-attr]
+                if quote == n:
                     return -1
                 self.state, i = _QUOTE_IN_QUOTED, quote + 1
             else:  # just after a quote inside a quoted field

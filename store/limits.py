@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Integer, SmallInteger, String
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from core.records import AuthorRecord, MentionRecord
 from store.models import Author, Mention
@@ -29,10 +30,16 @@ MAX_JSON_DEPTH = 32
 _INT_BITS = ((BigInteger, 64), (SmallInteger, 16), (Integer, 32))  # subclasses first
 
 
+def _type(column: Column[Any]) -> TypeEngine[Any]:
+    """The column's SQL type (SQLModel's ``AutoString`` decorates ``String``)."""
+    kind = column.type
+    return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+
+
 def int_range(column: Column[Any]) -> tuple[int, int] | None:
     """The smallest and largest value an integer column stores on every database."""
     for kind, bits in _INT_BITS:
-        if isinstance(column.type, kind):
+        if isinstance(_type(column), kind):
             return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
     return None
 
@@ -70,15 +77,18 @@ def column_problem(column: Column[Any], value: Any) -> str | None:
     """Why ``column`` would refuse ``value`` (a length or an integer range), or None."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, str) and isinstance(column.type, String):
-        length = column.type.length
+    kind = _type(column)
+    if isinstance(value, str) and isinstance(kind, String):
+        length = kind.length
         if length is not None and len(value) > length:
             return f"longer than {length} characters ({len(value)})"
         return None
     if isinstance(value, int):
         bounds = int_range(column)
-        if bounds is not None and not bounds[0] <= value <= bounds[1]:
-            return f"{value} is out of range (the database stores {bounds[0]} to {bounds[1]})"
+        if bounds is not None and value > bounds[1]:
+            return f"{value} is larger than the database stores ({bounds[1]})"
+        if bounds is not None and value < bounds[0]:
+            return f"{value} is smaller than the database stores ({bounds[0]})"
     return None
 
 
@@ -86,10 +96,18 @@ def json_problem(value: Any) -> str | None:
     """Why ``value`` cannot be stored as JSON on every database, or None."""
     for depth, item in _walk(value):
         if depth > MAX_JSON_DEPTH:
-            return f"nested deeper than {MAX_JSON_DEPTH} levels"
+            return _TOO_DEEP
         if isinstance(item, float) and not math.isfinite(item):
-            return f"{item} is not a JSON number"
+            return f"holds {item}, which JSON cannot store"
     return None
+
+
+def depth_problem(value: Any) -> str | None:
+    """Why ``value`` nests too deeply to be a row, or None (read before anything else)."""
+    return _TOO_DEEP if any(depth > MAX_JSON_DEPTH for depth, _ in _walk(value)) else None
+
+
+_TOO_DEEP = f"nested deeper than {MAX_JSON_DEPTH} levels"
 
 
 def _walk(value: Any) -> Iterator[tuple[int, Any]]:

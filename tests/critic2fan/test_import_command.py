@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,87 @@ def test_import__missing_header_column_is_one_clear_error(tmp_path: Path, db_url
     assert result.code != 0
     assert "header lacks author, created_at" in result.err
     assert "Traceback" not in result.err
+
+
+def test_import__an_unreadable_file_is_one_line_and_exit_2(
+    csv_file: Path, tmp_path: Path, db_url: str
+) -> None:
+    missing = tmp_path / "missing.csv"
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+
+    result = run_cli("--db", db_url, "import", str(missing), str(folder), str(csv_file))
+
+    assert result.code == 2
+    assert f"{missing}: no such file\n" in result.err
+    assert f"{folder}: is a folder, not a file\n" in result.err
+    assert "Traceback" not in result.err
+    assert len(_mentions(db_url)) == 3  # the readable file is still imported
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_import__a_file_without_read_permission_is_exit_2(csv_file: Path, db_url: str) -> None:
+    csv_file.chmod(0)
+
+    result = run_cli("--db", db_url, "import", str(csv_file))
+
+    assert result.code == 2
+    assert result.err == f"{csv_file}: cannot be read: permission denied\n"
+
+
+HOSTILE = (
+    "source,id,author,text,created_at,followers,lang\n"
+    "x,1,ann,ok,2026-11-01T10:00:00Z,,\n"
+    "x,2,a\x00b,nul,2026-11-01T10:00:00Z,,\n"
+    "x,3,ann,ok,2026-11-01T10:00:00Z,99999999999999999999,\n"
+    f"x,4,{'h' * 300},long,2026-11-01T10:00:00Z,,\n"
+    f"x,5,ann,lang,2026-11-01T10:00:00Z,,{'l' * 27}\n"
+    "x,6,ann,old,0001-01-01T00:00:00+05:00,,\n"
+    "x,7,ann,ok,2026-11-01T10:00:00Z,,en\n"
+)
+
+
+def test_import__refused_rows_are_file_line_reason_and_a_dry_run_says_the_same(
+    tmp_path: Path, db_url: str
+) -> None:
+    path = tmp_path / "hostile.csv"
+    path.write_text(HOSTILE, encoding="utf-8")
+
+    dry = run_cli("--db", db_url, "import", "--dry-run", str(path))
+    real = run_cli("--db", db_url, "import", str(path))
+
+    assert dry.err == real.err
+    assert real.err.splitlines() == [
+        f"{path}:3: author: contains a NUL character",
+        f"{path}:4: followers: 99999999999999999999 is larger than the database stores "
+        "(2147483647)",
+        f"{path}:5: author: longer than 255 characters (300)",
+        f"{path}:6: lang: longer than 16 characters (27)",
+        f"{path}:7: created_at: 0001-01-01T00:00:00+05:00 is out of range",
+    ]
+    assert (dry.code, real.code) == (1, 1)
+    assert "7 rows, 2 valid, 5 bad" in dry.out
+    assert "7 rows: 2 new, 0 already stored, 0 deletions, 5 bad" in real.out
+    assert [m.external_id for m in _mentions(db_url)] == ["1", "7"]
+
+
+def test_import__the_row_limit_is_a_setting(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRITIC2FAN_IMPORTS__MAX_LINE_BYTES", "2048")
+    path = tmp_path / "m.jsonl"
+    long_row = {
+        "source": "x",
+        "id": "2",
+        "author": "a",
+        "text": "b" * 3000,
+        "created_at": "2026-11-01",
+    }
+    short_row = {"source": "x", "id": "1", "author": "a", "text": "ok", "created_at": "2026-11-01"}
+    path.write_text(json.dumps(short_row) + "\n" + json.dumps(long_row) + "\n", encoding="utf-8")
+
+    result = run_cli("--db", db_url, "import", str(path))
+
+    assert result.code == 1
+    assert f"{path}:2: longer than the 2,048-byte row limit" in result.err
+    assert [m.external_id for m in _mentions(db_url)] == ["1"]
