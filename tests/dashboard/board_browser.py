@@ -49,12 +49,14 @@ def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 90.0
 
 
 @contextlib.contextmanager
-def running_board(database_url: str, *, demo: bool, log_path: Path) -> Iterator[str]:
+def running_board(
+    database_url: str, *, demo: bool, log_path: Path, refresh_seconds: float = 3600
+) -> Iterator[str]:
     """Start the board as the launcher would; yield its base URL; stop it afterwards."""
     port = free_port()
     cmd = board_command(SCRIPT, port=port, open_browser=False, address="127.0.0.1")
     env = board_env(os.environ, database_url=database_url, demo=demo)
-    env["CRITIC2FAN_BOARD__REFRESH_SECONDS"] = "3600"
+    env["CRITIC2FAN_BOARD__REFRESH_SECONDS"] = str(refresh_seconds)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
