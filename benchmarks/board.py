@@ -221,8 +221,16 @@ def page_ms(url: str, runs: int) -> float:
     """Median time for AppTest to render the queue page, signed in as a lead."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.auth import StaffUser
+    from dashboard.auth import StaffUser, add_user
 
+    # the board re-reads the signed-in account on every run, so it must exist
+    add_user(
+        make_engine(url),
+        username="lena",
+        password="benchmark-only",  # noqa: S106 (a throwaway database)
+        role="lead",
+        display_name="Lena",
+    )
     os.environ["CRITIC2FAN_DATABASE_URL"] = url
     at = AppTest.from_file(str(ROOT / "critic2fan" / "board" / "app.py"), default_timeout=120)
     at.session_state["board_user"] = StaffUser("lena", "Lena", "lead")
