@@ -290,8 +290,8 @@ class StreamLoop:
         if not self._seen.add(key):
             self.stats.duplicates += 1
             return
-        must_match = not (record.deleted or self.source.prefiltered or self.matcher is None)
-        if must_match and not self.matcher.matches(record):  # type: ignore[union-attr]
+        must_match = not (record.deleted or self.source.prefiltered)
+        if must_match and self.matcher is not None and not self.matcher.matches(record):
             return
         if not record.deleted:
             self.stats.matched += 1

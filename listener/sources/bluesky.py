@@ -196,7 +196,7 @@ class BlueskySource:
 
         delay = self.reconnect_delay
 
-        class Client(JetstreamClient):  # type: ignore[misc]
+        class Client(JetstreamClient):
             def _get_reconnection_delay(self) -> float:
                 return delay() if delay is not None else float(super()._get_reconnection_delay())
 
