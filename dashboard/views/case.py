@@ -12,7 +12,7 @@ from typing import Literal
 
 import streamlit as st
 
-from core.errors import Critic2fanError
+from core.errors import Critic2fanError, PlaybookError
 from core.names import clean_name
 from dashboard.auth import Permission
 from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
@@ -129,7 +129,11 @@ def action_panel(b: Board, detail: CaseDetail) -> None:
     assert case_id is not None
     tabs = st.tabs(["Reply", "Stage", "Goodwill", "Walk away", "Assign", "Note"])
     with tabs[0], st.form(f"reply_{case_id}"):
-        suggestion = actions.suggested_reply(b, case_id)
+        try:
+            suggestion = actions.suggested_reply(b, case_id)
+        except PlaybookError as exc:  # a template over its limits: staff write the reply
+            suggestion = ""
+            st.warning(f"No suggested reply: {exc}")
         text = st.text_area("Reply (suggested, edit freely)", suggestion, height=140)
         if st.form_submit_button("Record reply", type="primary"):
             _do(lambda: actions.record_reply(b, case_id, text))

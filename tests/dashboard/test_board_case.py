@@ -120,3 +120,19 @@ def test_case__closed_case_shows_its_outcome_without_actions(board_db: BoardData
     at = open_page("case", query={"case": str(board_db.closed_case_id)})
     assert any("walked_away" in t for t in texts(at))
     assert not at.text_area
+
+
+def test_case__a_reply_template_over_its_limits_leaves_the_box_empty_with_a_warning(
+    board_db: BoardData, monkeypatch: Any
+) -> None:
+    from core.errors import PlaybookError
+    from dashboard.views import actions
+
+    def over_limit(*_: Any, **__: Any) -> str:
+        raise PlaybookError("templates.acknowledge.default: longer than 10,000 characters")
+
+    monkeypatch.setattr(actions, "suggested_reply", over_limit)
+    at = open_page("case", query={"case": str(board_db.case_ids[0])})
+    assert not at.exception
+    assert at.text_area[0].value == ""
+    assert any("No suggested reply" in w.value and "10,000" in w.value for w in at.warning)
