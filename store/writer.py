@@ -79,6 +79,7 @@ def write_batch(
     cursor: tuple[str, str] | None = None,
     now: datetime | None = None,
     edits: Sequence[MentionRecord] = (),
+    keep_tombstones: bool = True,
 ) -> WriteResult:
     """Store ``records`` (new ones inserted, known ones skipped) and ``cursor``, atomically.
 
@@ -86,13 +87,17 @@ def write_batch(
     deleted and its text purged; they never insert a row, and one for a post not stored yet
     is kept as a tombstone. ``edits`` are new versions of posts: stored when unknown,
     otherwise their text replaces the stored one (``edited_at`` set) unless the mention was
-    deleted. :class:`RefusedBatch` says the database refused a value in the batch;
-    any other :class:`StorageError` that it could not be reached or written.
+    deleted. ``keep_tombstones=False`` forgets notices for unknown posts instead (a firehose
+    that sends the deletions of the whole network). :class:`RefusedBatch` says the database
+    refused a value in the batch; any other :class:`StorageError` that it could not be
+    reached or written.
     """
     now = now or utcnow()
     try:
         with engine.begin() as conn:
-            result = write_batch_in(conn, records, now=now, edits=edits)
+            result = write_batch_in(
+                conn, records, now=now, edits=edits, keep_tombstones=keep_tombstones
+            )
             if result.inserted or result.edited:
                 notify(conn, MENTIONS_CHANNEL)  # the scorer wakes when this commits
             if cursor is not None:
@@ -159,6 +164,7 @@ def write_batch_in(
     *,
     now: datetime,
     edits: Sequence[MentionRecord] = (),
+    keep_tombstones: bool = True,
 ) -> WriteResult:
     """Like :func:`write_batch`, inside a transaction the caller owns."""
     live = [r for r in records if not r.deleted]
@@ -181,7 +187,7 @@ def write_batch_in(
             _bury(conn, buried, now=now)
             deleted += len(buried)
     if notices:
-        found, kept = mark_deleted(conn, notices, now=now)
+        found, kept = mark_deleted(conn, notices, now=now, keep_tombstones=keep_tombstones)
         deleted += found
         tombstoned += kept
     return WriteResult(inserted, duplicates, deleted, edited, tombstoned)
@@ -378,7 +384,11 @@ def author_ids_for(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tu
 
 
 def mark_deleted(
-    conn: Connection, notices: Sequence[MentionRecord], *, now: datetime
+    conn: Connection,
+    notices: Sequence[MentionRecord],
+    *,
+    now: datetime,
+    keep_tombstones: bool = True,
 ) -> tuple[int, int]:
     """Honour platform deletion notices: flag the mention and purge its text and payload.
 
@@ -390,7 +400,7 @@ def mark_deleted(
     for notice in notices:
         if _purge(conn, notice.source, notice.external_id, now=now):
             count += 1
-        else:
+        elif keep_tombstones:
             key = (notice.source, notice.external_id)
             stones[key] = {"source": key[0], "external_id": key[1], "deleted_at": now}
     kept = 0
