@@ -18,12 +18,14 @@ hand.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 from core.errors import ConfigError
+from core.redact import RedactingFormatter
 from critic2fan.settings import Settings
 from dashboard.context import BoardContext
 from dashboard.signin import LockoutPolicy
@@ -142,9 +144,27 @@ def start_board(
     )
 
 
+def redact_logs(*names: str) -> None:
+    """Mask credentials in every line the board's process logs (root and Streamlit's loggers).
+
+    The CLI masks its own logs; the board's child process logs through the handlers Streamlit
+    set up, so their formatters are wrapped here, once per handler.
+    """
+    loggers = [logging.getLogger(name) for name in ("", "streamlit", *names)]
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.StreamHandler())
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not isinstance(handler.formatter, RedactingFormatter):
+                pattern = handler.formatter._fmt if handler.formatter is not None else None
+                handler.setFormatter(RedactingFormatter(pattern))
+
+
 def run_script() -> None:
     """One run of the board's script: read the settings, then draw the board."""
     import streamlit as st
+
+    redact_logs()
 
     from core.errors import Critic2fanError
     from critic2fan.settings import load_settings

@@ -113,3 +113,26 @@ def test_malformed_database_url__is_one_masked_config_error(
     _assert_no_secret(result.out + result.err)
     assert result.err.startswith("error: ") and says in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_board_process_logs__mask_credentials_in_streamlit_handlers() -> None:
+    import io
+    import logging
+
+    from critic2fan.board import redact_logs
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("streamlit.board_secrets_test")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        redact_logs("streamlit.board_secrets_test")
+        redact_logs("streamlit.board_secrets_test")  # idempotent: wrapped once
+        logger.warning("cannot reach postgresql://ops:hunter2@db/c2f?sslpassword=s3cret")
+    finally:
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert line.startswith("WARNING cannot reach postgresql://ops:")
+    assert "hunter2" not in line and "s3cret" not in line
