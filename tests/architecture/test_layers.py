@@ -2,8 +2,9 @@
 the environment.
 
 Bottom to top: ``core`` (imports nothing of the product) -> ``store`` -> ``listener``,
-``scoring``, ``playbooks`` (never each other) -> ``dashboard`` -> the shell (``critic2fan`` and
-any other top-level package of ours, e.g. ``sample``), which may import everything. Imports are
+``scoring``, ``playbooks``, ``outbound`` (never each other) -> ``dashboard`` -> the shell
+(``critic2fan`` and any other top-level package of ours, e.g. ``sample``), which may import
+everything. Imports are
 read with ``ast``, so those inside functions and under ``TYPE_CHECKING`` count too.
 """
 
@@ -24,7 +25,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "listener": frozenset({"core", "store"}),
     "scoring": frozenset({"core", "store"}),
     "playbooks": frozenset({"core", "store"}),
-    "dashboard": frozenset({"core", "store", "listener", "scoring", "playbooks"}),
+    "outbound": frozenset({"core", "store"}),
+    "dashboard": frozenset({"core", "store", "listener", "scoring", "playbooks", "outbound"}),
 }
 #: Folders of ours that are not product packages: nothing in the product may import them.
 NOT_PRODUCT = frozenset({"tests", "benchmarks", "scripts", "docs", "deploy"})
