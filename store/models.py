@@ -232,6 +232,65 @@ class Incident(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
+class OutboxState(StrEnum):
+    """Where a reply stands on its way to the platform (``store.outbox`` moves it)."""
+
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OutboxItem(SQLModel, table=True):
+    """One reply on its way to a platform, from draft to sent (or failed, or cancelled).
+
+    ``idempotency_key`` is minted once per approval. A row is ``sending`` from the committed
+    moment before the platform call until its result is recorded; ``uncertain`` says the
+    platform may hold the post already, so it is looked up (reconciled) before any retry.
+    """
+
+    __table_args__ = (
+        Index("ix_outboxitem_state_next", "state", "next_attempt_at"),
+        Index("ix_outboxitem_platform_post", "platform", "platform_post_id"),
+        Index("ix_outboxitem_case", "case_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    #: The post answered (its author receives a private message).
+    mention_id: int | None = Field(default=None, foreign_key="mention.id")
+    platform: str = Field(max_length=32)
+    #: The platform's id of the post answered, kept for the echo's match.
+    in_reply_to: str | None = Field(default=None, max_length=512)
+    private: bool = False
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default=OutboxState.DRAFT.value, max_length=20)
+    drafted_by: str = Field(max_length=255)
+    drafted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    approved_by: str | None = Field(default=None, max_length=255)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_by: str | None = Field(default=None, max_length=255)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
+    attempts: int = 0
+    first_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    uncertain: bool = False
+    lease_owner: str | None = Field(default=None, max_length=128)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    platform_post_id: str | None = Field(default=None, max_length=512)
+    url: str | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    echo_mention_id: int | None = Field(default=None, foreign_key="mention.id")
+    #: The case counted this reply as the staff reply (once, by the playbook runner).
+    counted: bool = False
+
+
 class WorkLease(SQLModel, table=True):
     """A worker's claim on a unit of work, expiring so a dead worker's work is retried."""
 
@@ -250,6 +309,8 @@ __all__ = [
     "GoodwillLedger",
     "Incident",
     "Mention",
+    "OutboxItem",
+    "OutboxState",
     "Role",
     "Score",
     "SignInEvent",
