@@ -34,8 +34,12 @@ from sqlmodel import Session, col, select
 from core.errors import InputError
 from store.models import Author, Case, Mention, OutboxItem, OutboxState
 from store.types import UTCDateTime
+from store.wakeup import notify
 
 S = OutboxState
+
+#: Approvals and retries wake the sender worker on this channel (PostgreSQL).
+OUTBOX_CHANNEL = "critic2fan_outbox"
 
 #: States a reply can still be cancelled from.
 CANCELLABLE = frozenset({S.DRAFT, S.AWAITING_APPROVAL, S.APPROVED, S.FAILED})
@@ -152,6 +156,7 @@ def approve(
     item.approved_by, item.approved_at = approved_by, now
     item.idempotency_key = secrets.token_hex(16)
     item.next_attempt_at, item.error = None, None
+    notify(session.connection(), OUTBOX_CHANNEL)
     return _save(session, item)
 
 
@@ -184,6 +189,7 @@ def retry(session: Session, item_id: int, *, by: str, now: datetime) -> OutboxIt
     _touch(item, S.APPROVED, by, now)
     item.next_attempt_at = None
     item.uncertain = item.attempts > 0
+    notify(session.connection(), OUTBOX_CHANNEL)
     return _save(session, item)
 
 
