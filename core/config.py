@@ -10,9 +10,9 @@ fails on a setting without one. Unknown keys are errors (a typo must not pass si
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 
 class Section(BaseModel):
@@ -21,19 +21,86 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: The prefix of an account entry that names the platform's account id, not its handle.
+ACCOUNT_ID_PREFIX = "id:"
+
+
+def _clean_accounts(values: list[str], *, ids: bool) -> list[str]:
+    """Entries without surrounding space or one leading ``@``; empty ones and spaces refused."""
+    cleaned = []
+    for value in values:
+        entry = value.strip()
+        entry = entry[1:] if entry.startswith("@") else entry
+        if not entry or any(c.isspace() for c in entry):
+            raise ValueError(f"{value!r} is not an account: write the handle, e.g. 'brightloop'")
+        if entry.lower().startswith(ACCOUNT_ID_PREFIX) and not ids:
+            raise ValueError(f"{value!r}: this platform's account ids are not stable; use handles")
+        if entry.lower().startswith(ACCOUNT_ID_PREFIX) and not entry[len(ACCOUNT_ID_PREFIX) :]:
+            raise ValueError(f"{value!r} names no id")
+        cleaned.append(entry)
+    return cleaned
+
+
+class BrandAccounts(Section):
+    """The brand's own accounts, per platform: their posts are staff replies.
+
+    An account is the brand only on its own platform: a same-named account elsewhere is not.
+    """
+
+    x: list[str] = Field(
+        default_factory=lambda: ["brightloop"],
+        description="X usernames (no @), or 'id:' and the numeric user id (kept when renamed).",
+    )
+    reddit: list[str] = Field(
+        default_factory=lambda: ["brightloop"],
+        description="Reddit usernames (no u/), or 'id:' and the account id (t2_…).",
+    )
+    bluesky: list[str] = Field(
+        default_factory=lambda: ["brightloop"],
+        description="Bluesky handles (e.g. brightloop.bsky.social) or DIDs (did:plc:…).",
+    )
+    mastodon: list[str] = Field(
+        default_factory=lambda: ["brightloop"],
+        description="Mastodon accounts as user@instance; a bare user is an account on the "
+        "instance the listener reads (sources.mastodon.api_base_url).",
+    )
+
+    @field_validator("x", "reddit", "bluesky")
+    @classmethod
+    def _handles_or_ids(cls, value: list[str]) -> list[str]:
+        return _clean_accounts(value, ids=True)
+
+    @field_validator("mastodon")
+    @classmethod
+    def _mastodon_handles(cls, value: list[str]) -> list[str]:
+        return _clean_accounts(value, ids=False)
+
+
 class BrandSettings(Section):
     """Who we listen for: what differs between brands lives here, not in code."""
 
     name: str = Field("Brightloop", description="The brand's display name.")
-    handles: list[str] = Field(
-        default_factory=lambda: ["brightloop"],
-        description="The brand's own account handles (their posts are staff replies).",
+    accounts: BrandAccounts = Field(
+        default_factory=BrandAccounts,
+        description="The brand's own accounts per platform (their posts are staff replies).",
     )
     keywords: list[str] = Field(
         default_factory=lambda: ["brightloop", "bright loop", "#brightloop", "@brightloop"],
         description="Words and tags that make a post a mention (case-insensitive).",
     )
     timezone: str = Field("UTC", description="The brand's time zone (digest days, charts).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bare_handles(cls, data: Any) -> Any:
+        """``handles`` made a same-named account on any platform the brand: refuse it clearly."""
+        if isinstance(data, dict) and "handles" in data:
+            raise ValueError(
+                "brand.handles is replaced by brand.accounts, one list per platform, so a "
+                "same-named account elsewhere is not the brand: e.g. brand.accounts.x = "
+                "['brightloop'], brand.accounts.mastodon = ['brightloop@mastodon.social']"
+            )
+        return data
 
 
 class XSettings(Section):

@@ -55,19 +55,22 @@ class DemoSummary:
 
 def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
     """Import, score and work the sample; idempotent (a second run adds no rows)."""
+    from core.config import BrandAccounts
     from listener.importer import import_file
+    from listener.matching import BrandIdentity
     from sample import MENTIONS_PATH
 
     engine = actx.engine()
     check_demo_database(engine)
     now = now or utcnow()
     shift = _time_shift(engine, now)
-    handles = frozenset(h.lower().lstrip("@") for h in actx.settings.brand.handles)
+    # The sample is Brightloop's: its accounts are the default brand.accounts, whatever is set.
+    brand = BrandIdentity.from_settings(BrandAccounts())
 
     def shifted(record: MentionRecord) -> MentionRecord:
         return record.model_copy(update={"created_at": record.created_at + shift})
 
-    report = import_file(engine, MENTIONS_PATH, brand_handles=handles, transform=shifted)
+    report = import_file(engine, MENTIONS_PATH, brand=brand, transform=shifted)
     _score(actx, engine)
     _work_playbook(actx, engine, now)
     summary = summarize(engine)

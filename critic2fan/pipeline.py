@@ -80,7 +80,9 @@ def start_pipeline(
         plan = plan_sources(settings.sources, settings.brand, sources)
         pipeline.problems = plan.problems
         if plan.sources:
-            pipeline.runner = Runner(plan.sources, engine, matcher_for(settings.brand))
+            pipeline.runner = Runner(
+                plan.sources, engine, matcher_for(settings.brand, settings.sources)
+            )
             pipeline.runner.start()
 
     def score() -> None:

@@ -28,6 +28,7 @@ from core.config import DEFAULT_MAX_LINE_BYTES
 from core.errors import InputError
 from core.records import AuthorRecord, MentionRecord, string_problem, time_problem
 from listener.exports import reddit_json_rows, sniff, x_archive_rows
+from listener.matching import NO_BRAND, BrandIdentity
 from listener.splitter import Oversized, Row, csv_rows, jsonl_rows
 from store.limits import depth_problem, refusal
 
@@ -73,10 +74,12 @@ class BadRow:
 
 @dataclass(frozen=True)
 class GoodRow:
-    """A row that became a mention."""
+    """A row that became a mention; ``untrusted_brand``: it said ``is_brand`` for an account
+    that is not one of the brand's, so its author is stored as an ordinary one."""
 
     line: int
     record: MentionRecord
+    untrusted_brand: bool = False
 
 
 ImportRow = GoodRow | BadRow
@@ -109,7 +112,7 @@ def detect_format(path: Path) -> str:
 def read_import_file(
     path: Path,
     *,
-    brand_handles: frozenset[str] = frozenset(),
+    brand: BrandIdentity = NO_BRAND,
     fmt: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     now: datetime | None = None,
@@ -118,7 +121,8 @@ def read_import_file(
 
     A file that cannot be read at all (missing, a folder, no permission, an unknown format,
     a CSV header without the required columns) raises one ``InputError`` that says why,
-    without the path. ``now`` bounds how far in the future a post may be dated.
+    without the path. ``now`` bounds how far in the future a post may be dated. An author
+    is the brand only when ``brand`` says so, whatever the row's ``is_brand``.
     """
     if not path.exists():
         raise InputError("no such file")
@@ -133,9 +137,12 @@ def read_import_file(
             yield BadRow(line, row)
             continue
         try:
-            yield GoodRow(line, row_to_record(row, brand_handles=brand_handles, now=now))
+            record = row_to_record(row, brand=brand, now=now)
         except InputError as exc:
             yield BadRow(line, str(exc))
+            continue
+        claimed = bool(_opt_bool(row.get("is_brand"), "is_brand"))
+        yield GoodRow(line, record, untrusted_brand=claimed and not record.author.is_brand)
 
 
 def _entries(path: Path, fmt: str, limit: int) -> Iterator[Entry]:
@@ -160,10 +167,13 @@ def _os_reason(exc: OSError) -> str:
 def row_to_record(
     row: dict[str, Any],
     *,
-    brand_handles: frozenset[str] = frozenset(),
+    brand: BrandIdentity = NO_BRAND,
     now: datetime | None = None,
 ) -> MentionRecord:
     """Turn one import row into a mention the database will take; ``InputError`` says why not.
+
+    The row's ``is_brand`` is checked but never trusted: the author is the brand when its
+    platform and handle (or id) are one of ``brand``'s accounts (:mod:`listener.matching`).
 
     The row is validated as a record, its times must lie in the platforms' range, and its
     values within the columns' limits (``store.limits``), the same on SQLite and PostgreSQL.
@@ -193,8 +203,10 @@ def row_to_record(
             followers=_opt_int(row.get("followers"), "followers"),
             following=_opt_int(row.get("following"), "following"),
             account_created=_opt_time(row.get("account_created"), "account_created"),
-            is_brand=_opt_bool(row.get("is_brand"), "is_brand") or handle.lower() in brand_handles,
         )
+        _opt_bool(row.get("is_brand"), "is_brand")  # a malformed flag is still a bad row
+        if brand.is_brand(author):
+            author = author.model_copy(update={"is_brand": True})
         extra = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
         record = MentionRecord(
             source=source,

@@ -23,6 +23,7 @@ from core.errors import InputError
 from core.records import MentionRecord
 from listener.files import BadRow, GoodRow, read_import_file
 from listener.language import with_language
+from listener.matching import NO_BRAND, BrandIdentity
 from store.writer import EMPTY_RESULT, WriteResult, write_isolating
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class ImportReport:
     rows: int = 0
     written: WriteResult = EMPTY_RESULT
     bad: list[BadRow] = field(default_factory=list)
+    #: Lines that said ``is_brand`` for an account not in ``brand.accounts`` (stored as ordinary).
+    untrusted_brand: list[int] = field(default_factory=list)
 
     @property
     def good(self) -> int:
@@ -48,7 +51,7 @@ def import_file(
     engine: Engine | None,
     path: Path,
     *,
-    brand_handles: frozenset[str] = frozenset(),
+    brand: BrandIdentity = NO_BRAND,
     fmt: str | None = None,
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
@@ -60,7 +63,9 @@ def import_file(
     """Store the good rows of ``path`` (each ``(source, id)`` once); collect the bad ones.
 
     A row without a language gets the detector's guess and its confidence, as a streamed
-    mention does, since the scorer decides from the stored language alone.
+    mention does, since the scorer decides from the stored language alone. An author is the
+    brand only when it is one of ``brand``'s accounts; a row claiming ``is_brand`` for any
+    other is stored as an ordinary author and its line listed in ``untrusted_brand``.
 
     With ``dry_run`` nothing is written: the file is only checked. ``transform`` may
     adjust each record before it is stored (the demo shifts times with it). A file that
@@ -82,13 +87,13 @@ def import_file(
                 report.bad.append(BadRow(line, f"refused by the database: {refusal.reason}"))
         batch.clear()
 
-    rows = read_import_file(
-        path, brand_handles=brand_handles, fmt=fmt, max_line_bytes=max_line_bytes, now=now
-    )
+    rows = read_import_file(path, brand=brand, fmt=fmt, max_line_bytes=max_line_bytes, now=now)
     try:
         for row in rows:
             report.rows += 1
             if isinstance(row, GoodRow):
+                if row.untrusted_brand:
+                    report.untrusted_brand.append(row.line)
                 batch.append((row.line, transform(row.record) if transform else row.record))
                 if len(batch) >= batch_size:
                     flush()

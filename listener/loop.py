@@ -295,9 +295,10 @@ class StreamLoop:
             return
         if not record.deleted:
             self.stats.matched += 1
-            if self.matcher is not None and self.matcher.is_brand(record.author.handle):
+            is_brand = self.matcher is not None and self.matcher.is_brand(record.author)
+            if is_brand != record.author.is_brand:  # only brand.accounts decide, never the source
                 record = record.model_copy(
-                    update={"author": record.author.model_copy(update={"is_brand": True})}
+                    update={"author": record.author.model_copy(update={"is_brand": is_brand})}
                 )
             if self.detect_lang:
                 record = with_language(record)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from core.config import BrandSettings, SourcesSettings
 from listener.base import Source
 from listener.loop import LoopStats, StreamLoop
-from listener.matching import Matcher
+from listener.matching import BrandIdentity, Matcher
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,15 @@ class Plan:
     problems: list[str]
 
 
-def matcher_for(brand: BrandSettings) -> Matcher:
-    """The brand matcher: the brand's keywords and its own handles."""
-    return Matcher(brand.keywords, brand.handles)
+def brand_identity(brand: BrandSettings, sources: SourcesSettings | None = None) -> BrandIdentity:
+    """The brand's own accounts; the Mastodon instance read says whose bare handles are local."""
+    base_url = sources.mastodon.api_base_url if sources is not None else None
+    return BrandIdentity.from_settings(brand.accounts, mastodon_base_url=base_url)
+
+
+def matcher_for(brand: BrandSettings, sources: SourcesSettings | None = None) -> Matcher:
+    """The brand matcher: the brand's keywords, and its own accounts (per platform)."""
+    return Matcher(brand.keywords, brand_identity(brand, sources))
 
 
 def plan_sources(config: SourcesSettings, brand: BrandSettings, names: Sequence[str] = ()) -> Plan:
@@ -50,7 +56,7 @@ def plan_sources(config: SourcesSettings, brand: BrandSettings, names: Sequence[
         p for p in PLATFORMS if getattr(config, p).enabled
     ]
     sources: list[Source] = []
-    matcher = matcher_for(brand)
+    matcher = matcher_for(brand, config)
     for name in chosen:
         try:
             built, missing = _BUILDERS[name](config, brand, matcher)
@@ -71,7 +77,7 @@ def _x(
     if cfg.bearer_token is None:
         return [], [f"no bearer token: set {ENV}X__BEARER_TOKEN"]
     client, stream = make_clients(cfg.bearer_token.get_secret_value(), use_stream=cfg.use_stream)
-    rules = build_rules(brand.keywords, brand.handles)
+    rules = build_rules(brand.keywords, brand.accounts.x)
     return [XSource(client, stream, rules, poll_seconds=cfg.poll_seconds)], []
 
 

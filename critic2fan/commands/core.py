@@ -78,16 +78,17 @@ def import_command(
     """
     from core.errors import InputError
     from listener.importer import import_file
+    from listener.runner import brand_identity
 
     actx = app_context(ctx)
     engine = None if dry_run else actx.engine()
-    handles = frozenset(h.lower().lstrip("@") for h in actx.settings.brand.handles)
+    brand = brand_identity(actx.settings.brand, actx.settings.sources)
     limit = actx.settings.imports.max_line_bytes
     any_bad = unreadable = False
     for path in files:
         try:
             report = import_file(
-                engine, path, brand_handles=handles, fmt=fmt, dry_run=dry_run, max_line_bytes=limit
+                engine, path, brand=brand, fmt=fmt, dry_run=dry_run, max_line_bytes=limit
             )
         except InputError as exc:
             typer.echo(f"{path}: {exc}", err=True)
@@ -95,6 +96,8 @@ def import_command(
             continue
         for bad in report.bad:
             typer.echo(f"{path}:{bad.line}: {bad.reason}", err=True)
+        if report.untrusted_brand:
+            typer.echo(f"{path}: warning: {_untrusted_brand(report.untrusted_brand)}", err=True)
         any_bad = any_bad or bool(report.bad)
         if dry_run:
             typer.echo(f"{path}: {report.rows} rows, {report.good} valid, {len(report.bad)} bad")
@@ -142,6 +145,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.command("import")(import_command)
     app.command("demo")(demo_command)
+
+
+def _untrusted_brand(lines: list[int]) -> str:
+    """One line for the rows whose ``is_brand`` was not believed."""
+    shown = ", ".join(str(n) for n in lines[:10]) + (", …" if len(lines) > 10 else "")
+    rows = f"{len(lines)} row{'s' if len(lines) != 1 else ''}"
+    return (
+        f"{rows} said is_brand for an account not in brand.accounts (line {shown}); "
+        "their authors are stored as ordinary authors"
+    )
 
 
 def _masked_url(url: str) -> str:

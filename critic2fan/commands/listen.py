@@ -37,7 +37,9 @@ def listen_command(
     if not plan.sources:
         hint = "" if source else " (enable one, e.g. CRITIC2FAN_SOURCES__BLUESKY__ENABLED=true)"
         raise ConfigError(f"no source can run{hint}")
-    runner = Runner(plan.sources, actx.engine(), matcher_for(actx.settings.brand))
+    runner = Runner(
+        plan.sources, actx.engine(), matcher_for(actx.settings.brand, actx.settings.sources)
+    )
     runner.install_signal_handlers()
     runner.start()
     typer.echo(f"listening: {', '.join(s.name for s in plan.sources)}", err=True)

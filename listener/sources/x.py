@@ -1,6 +1,6 @@
 """X (tweepy 4.17, API v2): the filtered stream, with recent search as backfill and fallback.
 
-Stream rules are built from the brand's keywords and handles and synced under one tag
+Stream rules are built from the brand's keywords and X accounts and synced under one tag
 (missing ones added, stale ones deleted; other tags are left alone). A stream cannot
 resume, so each (re)connection first runs recent search with ``since_id`` = the cursor.
 When the user's plan has no stream access (HTTP 403) the source switches to polling
@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.clock import SYSTEM_CLOCK, Clock
+from core.config import ACCOUNT_ID_PREFIX
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
@@ -31,18 +32,25 @@ USER_FIELDS = ["username", "name", "public_metrics", "created_at"]
 EXPANSIONS = ["author_id"]
 
 
-def build_rules(keywords: Iterable[str], handles: Iterable[str]) -> list[str]:
-    """Rule values (each ≤ 512 chars) that match any keyword, @handle, or the brand's posts."""
+def build_rules(keywords: Iterable[str], accounts: Iterable[str]) -> list[str]:
+    """Rule values (each ≤ 512 chars) that match any keyword, @handle, or the brand's posts.
+
+    ``accounts`` are the brand's X accounts (``brand.accounts.x``): a username gives ``@name``
+    and ``from:name``; an ``id:`` entry gives ``from:`` with the user id (X accepts either).
+    """
     terms: list[str] = []
     for k in keywords:
         k = k.strip()
         if not k:
             continue
         terms.append(f'"{k}"' if " " in k else k)
-    for h in handles:
-        h = h.strip().lstrip("@")
-        if h:
-            terms += [f"@{h}", f"from:{h}"]
+    for account in accounts:
+        account = account.strip().lstrip("@")
+        if account.lower().startswith(ACCOUNT_ID_PREFIX):
+            user_id = account[len(ACCOUNT_ID_PREFIX) :]
+            terms += [f"from:{user_id}"] if user_id else []
+        elif account:
+            terms += [f"@{account}", f"from:{account}"]
     rules, current = [], ""
     for term in dict.fromkeys(terms):
         candidate = f"{current} OR {term}" if current else term

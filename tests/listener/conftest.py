@@ -11,14 +11,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.backoff import Backoff
+from core.config import BrandAccounts
 from core.records import AuthorRecord, MentionRecord
 from listener.base import Source
 from listener.loop import LoopStats, StreamLoop
-from listener.matching import Matcher
+from listener.matching import BrandIdentity, Matcher
 from store.models import Mention
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-MATCHER = Matcher(["brightloop", "bright loop", "#brightloop"], ["brightloop"])
+MATCHER = Matcher(
+    ["brightloop", "bright loop", "#brightloop"], BrandIdentity.from_settings(BrandAccounts())
+)
 
 
 def make_record(

@@ -9,10 +9,16 @@ import pytest
 
 from core.backoff import MAX_RESET_WAIT_S, Backoff
 from core.clock import utcnow
+from core.config import BrandAccounts
 from core.errors import SourceRateLimited, SourceUnavailable
-from listener.matching import Matcher
+from listener.matching import BrandIdentity, Matcher
 
-M = Matcher(["brightloop", "bright loop", "#brightloop"], ["@BrightLoop"])
+M = Matcher(
+    ["brightloop", "bright loop", "#brightloop"],
+    BrandIdentity.from_settings(
+        BrandAccounts(x=["@BrightLoop"], reddit=[], bluesky=[], mastodon=[])
+    ),
+)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +44,7 @@ def test_matcher__ignores_other_words(text: str) -> None:
 
 
 def test_matcher__no_keywords_matches_nothing() -> None:
-    assert not Matcher([], []).matches_text("anything")
+    assert not Matcher([]).matches_text("anything")
 
 
 def test_backoff__grows_jittered_and_capped() -> None:

@@ -85,10 +85,12 @@ def _personas(engine: Engine) -> dict[int, str]:
 def test_sample__repeat_critics_become_fans_and_trolls_walk_away(
     engine: Engine, pb: Playbook
 ) -> None:
+    from core.config import BrandAccounts
     from listener.importer import import_file
+    from listener.matching import BrandIdentity
 
     truth = _truth()
-    import_file(engine, MENTIONS, brand_handles=frozenset(pb.brand.handles))
+    import_file(engine, MENTIONS, brand=BrandIdentity.from_settings(BrandAccounts()))
     _fake_scores(engine, truth)
     process_pending(engine, pb)
     with Session(engine) as s:
