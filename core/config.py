@@ -107,6 +107,13 @@ class XSettings(Section):
     """X/Twitter API v2 (pay-per-use; bring your own bearer token)."""
 
     enabled: bool = Field(False, description="Listen on X.")
+    send: bool = Field(
+        False,
+        description=(
+            "Post approved replies on X (the sender worker); off: staff copy the "
+            "reply and post it by hand."
+        ),
+    )
     bearer_token: SecretStr | None = Field(None, description="The app's API v2 bearer token.")
     use_stream: bool = Field(True, description="Filtered stream; falls back to recent search.")
     poll_seconds: float = Field(60.0, description="Seconds between recent-search polls.")
@@ -116,6 +123,13 @@ class RedditSettings(Section):
     """Reddit script app credentials (existing apps keep working)."""
 
     enabled: bool = Field(False, description="Listen on Reddit.")
+    send: bool = Field(
+        False,
+        description=(
+            "Post approved replies on Reddit (the sender worker); off: staff copy the "
+            "reply and post it by hand."
+        ),
+    )
     client_id: str | None = Field(None, description="The script app's client id.")
     client_secret: SecretStr | None = Field(None, description="The script app's secret.")
     username: str | None = Field(None, description="Account to sign in as (optional).")
@@ -134,6 +148,13 @@ class BlueskySettings(Section):
     """Bluesky via the public Jetstream firehose (no key needed)."""
 
     enabled: bool = Field(False, description="Listen on Bluesky.")
+    send: bool = Field(
+        False,
+        description=(
+            "Post approved replies on Bluesky (the sender worker); off: staff copy the "
+            "reply and post it by hand."
+        ),
+    )
     jetstream_url: str = Field(
         "wss://jetstream.us-east.bsky.network/xrpc",
         description="The Jetstream endpoint the firehose is read from.",
@@ -148,6 +169,13 @@ class MastodonSettings(Section):
     """Mastodon: one instance with an access token."""
 
     enabled: bool = Field(False, description="Listen on Mastodon.")
+    send: bool = Field(
+        False,
+        description=(
+            "Post approved replies on Mastodon (the sender worker); off: staff copy the "
+            "reply and post it by hand."
+        ),
+    )
     api_base_url: str | None = Field(
         None, description="The instance, e.g. https://mastodon.social."
     )
