@@ -38,6 +38,10 @@ class Permission(StrEnum):
     EXPORT = "export"
     WORK_CASES = "work_cases"
     APPROVE_GOODWILL = "approve_goodwill"
+    #: Send a reply; an agent only at the stages the playbook's ``sending`` allows.
+    SEND_REPLY = "send_reply"
+    #: Approve, edit, reject and retry replies in the outbox.
+    APPROVE_REPLY = "approve_reply"
     SWITCH_INCIDENT = "switch_incident"
     VALIDATE_PLAYBOOK = "validate_playbook"
     MANAGE_USERS = "manage_users"
@@ -45,13 +49,15 @@ class Permission(StrEnum):
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ANALYST.value: frozenset({Permission.READ, Permission.EXPORT}),
-    Role.AGENT.value: frozenset({Permission.READ, Permission.WORK_CASES}),
+    Role.AGENT.value: frozenset({Permission.READ, Permission.WORK_CASES, Permission.SEND_REPLY}),
     Role.LEAD.value: frozenset(
         {
             Permission.READ,
             Permission.EXPORT,
             Permission.WORK_CASES,
             Permission.APPROVE_GOODWILL,
+            Permission.SEND_REPLY,
+            Permission.APPROVE_REPLY,
             Permission.SWITCH_INCIDENT,
             Permission.VALIDATE_PLAYBOOK,
         }

@@ -30,12 +30,14 @@ from core.clock import SYSTEM_CLOCK, Clock
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
 from playbooks.schema import Playbook
-from playbooks.service import incident_active, set_incident
+from playbooks.service import count_sent_reply, incident_active, set_incident
 from playbooks.spike import SpikeCheck, bucketize, detect_spike
 from playbooks.text import GENERAL_TOPIC, classify_topic, critic_post
 from store.case_timers import cases_due, next_timer_due, next_timer_due_in
 from store.engine import session_scope
+from store.models import Case
 from store.open_cases import all_incidents, is_brand_author, open_cases_of
+from store.outbox import OUTBOX_SENT_CHANNEL, link_echo, sent_uncounted
 from store.playbook_feed import (
     mentions_after,
     newest_scores,
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from store.models import Author, Case, Mention, Score
+    from store.models import Author, Mention, Score
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +177,9 @@ def run_worker(
     the first pass fires whatever fell due while the worker was down.
     """
     stop = stop or threading.Event()
-    wake = wake or wakeup_for(engine, [SCORES_CHANNEL], sqlite_poll_s=sqlite_poll_s)
+    wake = wake or wakeup_for(
+        engine, [SCORES_CHANNEL, OUTBOX_SENT_CHANNEL], sqlite_poll_s=sqlite_poll_s
+    )
     spike_checked_at: float | None = None
     log.info("playbook worker started (every %.1fs at the latest)", interval_s)
 
@@ -250,6 +254,7 @@ class _Batch:
         self, limit: int, clock: datetime | None, now: datetime | None
     ) -> tuple[bool, datetime | None]:
         cursor = read_feed_cursor(self.session, CURSOR_NAME)
+        self._count_sent(clock, now)
         rows = mentions_after(self.session, cursor, limit)
         if not rows:
             return True, clock
@@ -273,6 +278,14 @@ class _Batch:
         save_feed_cursor(self.session, CURSOR_NAME, cursor, now=self.saved_at)
         return blocked or len(rows) < limit, clock
 
+    def _count_sent(self, clock: datetime | None, now: datetime | None) -> None:
+        """Replies the outbox sent count as the staff reply, each once, at their send time."""
+        for item in sent_uncounted(self.session):
+            at = item.sent_at or now or item.updated_at
+            at = max(clock, at) if clock is not None else at
+            if count_sent_reply(self.session, item, at, self.pb) is not None:
+                self.summary.staff_replies += 1
+
     def _fire_until(self, clock: datetime) -> None:
         if self.next_due is None or self.next_due > clock:
             return
@@ -290,12 +303,27 @@ class _Batch:
         if author.is_brand:
             if parent is None or parent.author_id == author.id:
                 return
+            assert mention.id is not None
+            echo = link_echo(
+                self.session,
+                platform=mention.source,
+                external_id=mention.external_id,
+                in_reply_to=mention.in_reply_to,
+                text=mention.text,
+                mention_id=mention.id,
+                now=at,
+            )
             row = self._case_for(parent.author_id, parent, topic_text=parent.text)
-            if row is None:
+            if echo is not None:  # sent from the outbox: counted once, by its send
+                row = self.session.get(Case, echo.case_id)
+                if count_sent_reply(self.session, echo, at, self.pb, mention_id=mention.id):
+                    self.summary.staff_replies += 1
+            elif row is not None:  # typed on the platform by hand
+                self.summary.staff_replies += 1
+                reply = StaffReply(f"user:{author.handle}", mention.text, mention.id)
+                self._apply(row, reply, at, mention.source)
+            if row is None or not row.is_open:
                 return
-            self.summary.staff_replies += 1
-            reply = StaffReply(f"user:{author.handle}", mention.text, mention.id)
-            self._apply(row, reply, at, mention.source)
             edge = edge_data(row)
             posts = [*edge.get("brand_posts", []), mention.id][-REMEMBERED_BRAND_POSTS:]
             set_edge_data(row, {**edge, "brand_posts": posts})

@@ -97,6 +97,23 @@ class GoodwillBudget(_Strict):
     per_case: float = Field(100, ge=0)
 
 
+class SendingRules(_Strict):
+    """Who may send a reply without a lead's approval."""
+
+    agent_may_send: list[str] = Field(
+        default_factory=lambda: ["acknowledge", "empathize"],
+        description="Stages at which an agent sends a reply directly; elsewhere a lead approves.",
+    )
+
+    @field_validator("agent_may_send")
+    @classmethod
+    def _known_stages(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in OPEN_STAGES]
+        if unknown:
+            raise ValueError(f"unknown stages {unknown}; expected some of {sorted(OPEN_STAGES)}")
+        return value
+
+
 class Topic(_Strict):
     """A topic and the words that put a mention in it."""
 
@@ -164,6 +181,7 @@ class Playbook(_Strict):
     priority: PriorityWeights = Field(default_factory=PriorityWeights)
     escalation: Escalation = Field(default_factory=Escalation)
     goodwill: GoodwillBudget = Field(default_factory=GoodwillBudget)
+    sending: SendingRules = Field(default_factory=SendingRules)
     spike: SpikeRules = Field(default_factory=SpikeRules)
     thanks_keywords: list[str] = Field(default_factory=lambda: ["thank", "thanks", "thx"])
     topics: dict[str, Topic] = Field(default_factory=dict)

@@ -2,9 +2,16 @@
 the user (``user:<name>``), in one transaction; a refused operation writes nothing and raises
 ``InputError`` with the reason.
 
-Sending replies is off by default (``Settings.send_replies``): a reply is then recorded as an
-event only. With sending on, :func:`record_reply` asks for approval and :func:`approve_reply`
-sends (through the caller's ``send`` function, the platform adapter) and records it.
+Replies that reach the critic go through the outbox (``store.outbox``): staff draft a reply
+(:func:`draft_reply`); an agent sends it directly at the stages the playbook's ``sending`` allows
+(:func:`send_reply`), otherwise asks for a lead's approval (:func:`submit_reply`); a lead approves
+(with an edit), rejects, cancels or retries it. Approval mints the reply's idempotency key and the
+sender worker (``outbound.worker``) posts it once; the playbook runner counts it as the staff
+reply when it is sent (:func:`count_sent_reply`), and once only, whether the worker's record or the
+listener's echo of the brand's post comes first. Every step is a ``CaseEvent`` naming the user.
+
+With ``Settings.send_replies`` off (the default) :func:`record_reply` records a reply typed on
+the platform by hand as the staff reply at once.
 """
 
 from __future__ import annotations
@@ -28,10 +35,20 @@ from playbooks.persist import Applied, apply_event, state_of
 from playbooks.schema import Playbook
 from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS
 from playbooks.templates import render_reply
+from store import outbox
 from store.casework import goodwill_spent, open_case_id, open_cases_to_tag
 from store.engine import session_scope
 from store.incidents import incident_open, open_incidents
-from store.models import Author, Case, CaseEvent, GoodwillLedger, Incident, Role
+from store.models import (
+    Author,
+    Case,
+    CaseEvent,
+    GoodwillLedger,
+    Incident,
+    Mention,
+    OutboxItem,
+    Role,
+)
 from store.users import user_named
 
 log = logging.getLogger(__name__)
@@ -40,8 +57,9 @@ MAX_TEXT_CHARS = 10_000
 MAX_GOODWILL = 1_000_000.0
 APPROVER_ROLES = frozenset({Role.LEAD.value, Role.ADMIN.value})
 
-#: Sends a reply on the platform: ``send(case, text)``; raises ``SourceError`` on failure.
-Sender = Callable[[Case, str], None]
+#: Checks a reply before approval with the platform's rules (``outbound.rules``, passed in by the
+#: board): ``check(item, recipient_handle)`` returns the text to post or raises ``InputError``.
+Checker = Callable[[OutboxItem, str | None], str]
 
 
 @lru_cache(maxsize=1)
@@ -67,51 +85,166 @@ def record_reply(
     send_replies: bool = False,
     playbook: Playbook | None = None,
 ) -> Case:
-    """Record a staff reply (dry run), or with sending on, ask for its approval first."""
+    """Record a staff reply (dry run), or with sending on, draft it and ask for approval."""
     actor, text = actor_of(user), _clean(text, "reply")
     with session_scope(engine) as session:
         row = _case(session, case_id)
         if send_replies:
-            session.add(
-                CaseEvent(
-                    case_id=case_id,
-                    at=now,
-                    kind="reply_pending",
-                    actor=actor,
-                    body=text,
-                    data={"status": "awaiting_approval"},
-                )
-            )
+            item = _draft(session, row, actor, text, now, private=False, mention_id=None)
+            assert item.id is not None
+            outbox.submit_for_approval(session, item.id, by=actor, now=now)
+            _trail(session, item, "reply_pending", actor, now, body=text)
             return row
         return _apply(
             session, row, StaffReply(actor, text), now, playbook, data={"status": "recorded"}
         )
 
 
+def draft_reply(
+    engine: Engine,
+    case_id: int,
+    user: str,
+    text: str,
+    now: datetime,
+    *,
+    private: bool = False,
+    mention_id: int | None = None,
+) -> OutboxItem:
+    """Draft a reply to the case's latest post (or ``mention_id``), public or private."""
+    actor, text = actor_of(user), _clean(text, "reply")
+    with session_scope(engine) as session:
+        row = _case(session, case_id)
+        return _draft(session, row, actor, text, now, private=private, mention_id=mention_id)
+
+
+def send_reply(
+    engine: Engine,
+    item_id: int,
+    user: str,
+    now: datetime,
+    *,
+    role: str | None = None,
+    text: str | None = None,
+    check: Checker | None = None,
+    playbook: Playbook | None = None,
+) -> OutboxItem:
+    """Send a draft: a lead's send is their approval; an agent's only at the stages the
+    playbook's ``sending.agent_may_send`` lists (elsewhere: :func:`submit_reply`)."""
+    pb = playbook or _default_playbook()
+    actor = actor_of(user)
+    with session_scope(engine) as session:
+        item = outbox.get_item(session, item_id)
+        row = _case(session, item.case_id)
+        who = _role_of(session, actor, role)
+        if who not in APPROVER_ROLES and row.stage not in pb.sending.agent_may_send:
+            raise InputError(
+                f"case #{row.id} is at {row.stage}: an agent's reply needs a lead's approval here"
+            )
+        return _approve(session, item, actor, now, text=text, check=check)
+
+
+def submit_reply(
+    engine: Engine, item_id: int, user: str, now: datetime, *, text: str | None = None
+) -> OutboxItem:
+    """Ask a lead to approve a draft (``text``: the draft edited)."""
+    actor = actor_of(user)
+    text = _clean(text, "reply") if text is not None else None
+    with session_scope(engine) as session:
+        item = outbox.submit_for_approval(session, item_id, by=actor, now=now, text=text)
+        _trail(session, item, "reply_pending", actor, now, body=item.text)
+        return item
+
+
 def approve_reply(
     engine: Engine,
-    event_id: int,
+    item_id: int,
     approver: str,
     now: datetime,
     *,
-    send: Sender,
-    playbook: Playbook | None = None,
-) -> Case:
-    """Approve a pending reply: send it through ``send`` and record it as the staff reply."""
+    role: str | None = None,
+    text: str | None = None,
+    check: Checker | None = None,
+) -> OutboxItem:
+    """A lead approves a reply (``text``: their edit); the sender worker posts it."""
     actor = actor_of(approver)
     with session_scope(engine) as session:
-        pending = session.get(CaseEvent, event_id)
-        if pending is None or pending.kind != "reply_pending":
-            raise InputError(f"no reply awaiting approval with id {event_id}")
-        row = _case(session, pending.case_id)
-        text = pending.body or ""
-        send(row, text)
-        pending.kind = "reply_approved"
-        pending.data = {**pending.data, "status": "approved", "approved_by": actor}
-        session.add(pending)
-        event = StaffReply(pending.actor, text)
-        data = {"status": "sent", "approved_by": actor}
-        return _apply(session, row, event, now, playbook, data=data)
+        _need_lead(session, actor, role, "approve replies")
+        item = outbox.get_item(session, item_id)
+        return _approve(session, item, actor, now, text=text, check=check)
+
+
+def reject_reply(
+    engine: Engine,
+    item_id: int,
+    approver: str,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    role: str | None = None,
+) -> OutboxItem:
+    """A lead sends a reply back to its author as a draft, with the reason."""
+    actor = actor_of(approver)
+    with session_scope(engine) as session:
+        _need_lead(session, actor, role, "reject replies")
+        item = outbox.reject(session, item_id, by=actor, now=now, reason=reason)
+        _trail(session, item, "reply_rejected", actor, now, reason=reason)
+        return item
+
+
+def cancel_reply(
+    engine: Engine,
+    item_id: int,
+    user: str,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    role: str | None = None,
+) -> OutboxItem:
+    """Cancel a reply not yet sent: its author or a lead."""
+    actor = actor_of(user)
+    with session_scope(engine) as session:
+        item = outbox.get_item(session, item_id)
+        if item.drafted_by != actor:
+            _need_lead(session, actor, role, "cancel another's reply")
+        item = outbox.cancel(session, item_id, by=actor, now=now, reason=reason)
+        _trail(session, item, "reply_cancelled", actor, now, reason=reason)
+        return item
+
+
+def retry_reply(
+    engine: Engine, item_id: int, user: str, now: datetime, *, role: str | None = None
+) -> OutboxItem:
+    """A lead sends a failed reply again (looked up on the platform first, never posted twice)."""
+    actor = actor_of(user)
+    with session_scope(engine) as session:
+        _need_lead(session, actor, role, "retry replies")
+        item = outbox.retry(session, item_id, by=actor, now=now)
+        _trail(session, item, "reply_retried", actor, now, reason=item.error)
+        return item
+
+
+def count_sent_reply(
+    session: Session,
+    item: OutboxItem,
+    at: datetime,
+    playbook: Playbook,
+    *,
+    mention_id: int | None = None,
+    source: str = "outbox",
+) -> Applied | None:
+    """Count a sent reply as the case's staff reply, once (the runner calls it when the worker
+    has recorded it, or when the listener's echo of the post comes first)."""
+    if item.counted:
+        return None
+    item.counted = True
+    session.add(item)
+    row = session.get(Case, item.case_id)
+    if row is None or not row.is_open:
+        return None
+    event = StaffReply(item.drafted_by, item.text, mention_id or item.echo_mention_id)
+    data = {"status": "sent", "outbox_id": item.id, "approved_by": item.approved_by}
+    data["url"] = item.url
+    return apply_event(session, row, event, at, playbook, source=source, data=data)
 
 
 def override_stage(
@@ -373,6 +506,99 @@ def _apply(
         raise InputError(f"case #{row.id} is {row.stage}; nothing to do")
     assert applied.row is not None
     return applied.row
+
+
+def _draft(
+    session: Session,
+    row: Case,
+    actor: str,
+    text: str,
+    now: datetime,
+    *,
+    private: bool,
+    mention_id: int | None,
+) -> OutboxItem:
+    mention_id = mention_id or row.latest_mention_id
+    mention = session.get(Mention, mention_id) if mention_id is not None else None
+    if mention is None:
+        raise InputError(f"case #{row.id} has no post to reply to")
+    assert row.id is not None
+    item = outbox.create_draft(
+        session,
+        case_id=row.id,
+        mention_id=mention.id,
+        platform=mention.source,
+        text=text,
+        private=private,
+        drafted_by=actor,
+        now=now,
+    )
+    _trail(session, item, "reply_drafted", actor, now, body=text)
+    return item
+
+
+def _approve(
+    session: Session,
+    item: OutboxItem,
+    actor: str,
+    now: datetime,
+    *,
+    text: str | None,
+    check: Checker | None,
+) -> OutboxItem:
+    assert item.id is not None
+    edited = text is not None and _clean(text, "reply") != item.text
+    if text is not None:
+        item.text = _clean(text, "reply")
+    if check is not None:
+        item.text = check(item, _handle_of(session, item))
+    item = outbox.approve(session, item.id, approved_by=actor, now=now, text=item.text)
+    _trail(session, item, "reply_approved", actor, now, body=item.text, edited=edited)
+    return item
+
+
+def _trail(
+    session: Session,
+    item: OutboxItem,
+    kind: str,
+    actor: str,
+    now: datetime,
+    *,
+    body: str | None = None,
+    reason: str | None = None,
+    **extra: Any,
+) -> None:
+    data = {"outbox_id": item.id, "platform": item.platform, "private": item.private, **extra}
+    session.add(
+        CaseEvent(
+            case_id=item.case_id,
+            at=now,
+            kind=kind,
+            actor=actor,
+            mention_id=item.mention_id,
+            body=body,
+            reason=reason,
+            data=data,
+        )
+    )
+
+
+def _handle_of(session: Session, item: OutboxItem) -> str | None:
+    row = session.get(Case, item.case_id)
+    author = session.get(Author, row.author_id) if row is not None else None
+    return author.handle if author is not None else None
+
+
+def _role_of(session: Session, actor: str, role: str | None) -> str:
+    if role is not None:
+        return role
+    user = user_named(session, actor.removeprefix("user:"))
+    return user.role if user is not None and user.active else Role.AGENT.value
+
+
+def _need_lead(session: Session, actor: str, role: str | None, what: str) -> None:
+    if _role_of(session, actor, role) not in APPROVER_ROLES:
+        raise InputError(f"{actor.removeprefix('user:')!r} is not a lead and cannot {what}")
 
 
 def _over_budget(

@@ -40,6 +40,8 @@ S = OutboxState
 
 #: Approvals and retries wake the sender worker on this channel (PostgreSQL).
 OUTBOX_CHANNEL = "critic2fan_outbox"
+#: A reply was sent: the playbook runner counts it as the staff reply (PostgreSQL).
+OUTBOX_SENT_CHANNEL = "critic2fan_outbox_sent"
 
 #: States a reply can still be cancelled from.
 CANCELLABLE = frozenset({S.DRAFT, S.AWAITING_APPROVAL, S.APPROVED, S.FAILED})
@@ -465,7 +467,10 @@ def _update_held(engine: Engine, item_id: int, worker: str, values: dict[str, ob
         .values(**values)
     )
     with engine.begin() as conn:
-        return conn.execute(stmt).rowcount == 1
+        done = conn.execute(stmt).rowcount == 1
+        if done and values.get("state") == S.SENT.value:
+            notify(conn, OUTBOX_SENT_CHANNEL)
+        return done
 
 
 def _claims(conn: Connection, reconcile: dict[int, bool]) -> list[Claim]:
