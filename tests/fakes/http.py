@@ -116,6 +116,9 @@ class FakeHTTPServer:
                 )
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
+                if req.headers.get("connection", "").lower() == "close":
+                    # Say so, as real servers do: a client would reuse the closed connection.
+                    self.send_header("Connection", "close")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
