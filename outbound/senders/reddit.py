@@ -152,6 +152,7 @@ class RedditSender:
 def _receipt(comment: Any) -> SentReceipt:
     data = vars(comment)
     permalink = data.get("permalink")
+    url: str | None
     if permalink:
         url = f"{WEB}{permalink}"
     else:
