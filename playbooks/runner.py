@@ -10,6 +10,11 @@ The live worker runs in :func:`store.polling.run_until_stopped`: idle, it waits 
 scorer's notification of new scores on PostgreSQL (a short poll on SQLite), or for the next
 case timer, whichever comes first.
 
+One worker per database: it works only while it holds the ``playbook`` lock
+(:mod:`store.leader`: an advisory lock on PostgreSQL, a file lock beside SQLite). A second
+worker stands by and takes over within about half a second when the first dies; a worker that
+loses its lock (its lock connection broke) stops before its next batch and stands by again.
+
 Clock: each mention is handled at its own ``created_at`` (never going backwards), so replaying
 history (``now=None``) opens, escalates and closes cases as they would have happened live;
 timers fall due as that clock passes them. With ``now`` given, timers up to ``now`` fire at
@@ -21,12 +26,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from core.backoff import Backoff
 from core.clock import SYSTEM_CLOCK, Clock
+from core.errors import ConfigError
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
 from playbooks.schema import Playbook
@@ -35,6 +42,7 @@ from playbooks.spike import SpikeCheck, bucketize, detect_spike
 from playbooks.text import GENERAL_TOPIC, classify_topic, critic_post
 from store.case_timers import cases_due, next_timer_due, next_timer_due_in
 from store.engine import session_scope
+from store.leader import STANDBY_RETRY_S, LeaderLock, LockLost, leader_lock, wait_to_lead
 from store.models import Case
 from store.open_cases import all_incidents, is_brand_author, open_cases_of
 from store.outbox import OUTBOX_SENT_CHANNEL, link_echo, sent_uncounted
@@ -66,6 +74,8 @@ CURSOR_NAME = "stage:playbook"
 BATCH_SIZE = 500
 #: How many of the brand's posts a case remembers (to route critics' replies to it).
 REMEMBERED_BRAND_POSTS = 20
+#: The lock only one playbook worker per database holds (:mod:`store.leader`).
+LOCK_NAME = "playbook"
 
 
 @dataclass
@@ -93,15 +103,19 @@ def process_pending(
     model: str | None = None,
     batch_size: int = BATCH_SIZE,
     clock: Clock = SYSTEM_CLOCK,
+    guard: Callable[[], None] | None = None,
 ) -> RunSummary:
     """Work every scored, not yet processed mention in created_at order; then fire due timers.
 
     ``model`` picks whose scores to use (a ``Score.model_name``); None takes the newest score.
     ``clock`` only stamps the saved cursor; the cases' time is ``now`` or the mentions' own.
+    ``guard`` runs before each batch and may stop the run by raising (the worker's lock check).
     """
     summary = RunSummary()
     at: datetime | None = None
     while True:
+        if guard is not None:
+            guard()
         with session_scope(engine) as session:
             batch = _Batch(session, playbook, summary, model, saved_at=clock.now())
             done, at = batch.run(batch_size, at, now)
@@ -109,6 +123,8 @@ def process_pending(
             break
     final = now or at
     if final is not None:
+        if guard is not None:
+            guard()
         summary.timers_fired += fire_due_timers(engine, playbook, final)
     if summary.mentions or summary.timers_fired:
         log.info("playbook run: %s", summary.as_dict())
@@ -129,11 +145,25 @@ def run_once(
     *,
     now: datetime | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    lock: LeaderLock | None = None,
 ) -> RunSummary:
-    """One pass of the live worker: spike check, mentions handled, timers due by ``now`` fired."""
+    """One pass of the live worker: spike check, mentions handled, timers due by ``now`` fired.
+
+    It holds the worker's lock for the pass, so it never runs beside a worker: when one holds
+    the lock, ``ConfigError`` says so and nothing is done.
+    """
     now = now or clock.now()
-    check_spike(engine, playbook, now)
-    return process_pending(engine, playbook, now=now, clock=clock)
+    lock = lock or leader_lock(engine, LOCK_NAME)
+    if not lock.try_acquire():
+        raise ConfigError(
+            "a playbook worker is running against this database (it holds the playbook "
+            "lock): it does this work already; stop it first to run a pass by hand"
+        )
+    try:
+        check_spike(engine, playbook, now)
+        return process_pending(engine, playbook, now=now, clock=clock, guard=lock.check)
+    finally:
+        lock.release()
 
 
 def check_spike(engine: Engine, playbook: Playbook, now: datetime) -> SpikeCheck:
@@ -168,8 +198,14 @@ def run_worker(
     backoff: Backoff | None = None,
     sqlite_poll_s: float = SQLITE_POLL_S,
     clock: Clock = SYSTEM_CLOCK,
+    lock: LeaderLock | None = None,
+    standby_retry_s: float = STANDBY_RETRY_S,
 ) -> None:
     """Keep working until ``stop`` is set: at once on new scores, sooner for a due timer.
+
+    Only while holding ``lock`` (default: the database's ``playbook`` lock): without it the
+    worker stands by, asking again every ``standby_retry_s``, and takes over when the holder
+    is gone; losing it stops the work before the next batch and returns to standing by.
 
     ``wake`` defaults to the database's own (LISTEN for new scores on PostgreSQL, a
     ``sqlite_poll_s`` poll on SQLite); without one a pass runs every ``interval_s``. The spike
@@ -177,6 +213,7 @@ def run_worker(
     the first pass fires whatever fell due while the worker was down.
     """
     stop = stop or threading.Event()
+    lock = lock or leader_lock(engine, LOCK_NAME)
     wake = wake or wakeup_for(
         engine, [SCORES_CHANNEL, OUTBOX_SENT_CHANNEL], sqlite_poll_s=sqlite_poll_s
     )
@@ -185,25 +222,34 @@ def run_worker(
 
     def step() -> int:
         nonlocal spike_checked_at
+        lock.check()
         now = clock.now()
         if spike_checked_at is None or time.monotonic() - spike_checked_at >= interval_s:
             check_spike(engine, playbook, now)
             spike_checked_at = time.monotonic()
-        summary = process_pending(engine, playbook, now=now, clock=clock)
+        summary = process_pending(engine, playbook, now=now, clock=clock, guard=lock.check)
         return summary.mentions + summary.timers_fired
 
     try:
-        run_until_stopped(
-            step,
-            stop=stop,
-            wake=wake,
-            idle_s=lambda: _sleep_for(engine, interval_s, clock.now()),
-            backoff=backoff or Backoff(base=0.5, cap=MAX_BACKOFF_S),
-            name="playbook worker",
-        )
+        while wait_to_lead(lock, stop, what="playbook worker", retry_s=standby_retry_s):
+            try:
+                run_until_stopped(
+                    step,
+                    stop=stop,
+                    wake=wake,
+                    idle_s=lambda: _sleep_for(engine, interval_s, clock.now()),
+                    backoff=backoff or Backoff(base=0.5, cap=MAX_BACKOFF_S),
+                    name="playbook worker",
+                )
+            except LockLost as exc:
+                log.warning("playbook worker: %s; stopped working, standing by", exc)
+                lock.release()
+                continue
+            break
     except KeyboardInterrupt:
         pass
     finally:
+        lock.release()
         wake.close()
     log.info("playbook worker stopped")
 
