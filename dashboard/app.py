@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("queue", "Queue", ":material/inbox:", Permission.READ),
     ("case", "Case", ":material/forum:", Permission.READ),
+    ("outbox", "Outbox", ":material/outbox:", Permission.APPROVE_REPLY),
     ("overview", "Overview", ":material/monitoring:", Permission.READ),
     ("people", "People", ":material/groups:", Permission.READ),
     ("fairness", "Fairness", ":material/balance:", Permission.READ),

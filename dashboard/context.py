@@ -29,6 +29,9 @@ class BoardContext:
     playbook_path: Path | None = None
     facts_path: Path | None = None
     send_replies: bool = False
+    #: The platforms whose approved replies the sender worker posts (``sources.<name>.send``);
+    #: elsewhere staff copy the reply and post it by hand.
+    sending_platforms: frozenset[str] = frozenset()
     secret_key: SecretStr | None = None
     refresh_seconds: float = DEFAULT_REFRESH_SECONDS
     #: Where the pages read the time (SLA countdowns, staff actions, export dates, sessions).

@@ -97,6 +97,14 @@ def check_demo_board(database_url: str, address: str | None) -> None:
         raise ConfigError(refusal)
 
 
+def sending_platforms(settings: Settings) -> frozenset[str]:
+    """The platforms with ``sources.<name>.send`` on: the board sends replies there."""
+    sources = settings.sources
+    return frozenset(
+        name for name in ("x", "reddit", "mastodon", "bluesky") if getattr(sources, name).send
+    )
+
+
 def board_context(settings: Settings, *, demo: bool) -> BoardContext:
     """What the board needs from the settings, as one plain object."""
     return BoardContext(
@@ -106,6 +114,7 @@ def board_context(settings: Settings, *, demo: bool) -> BoardContext:
         playbook_path=settings.playbook_path,
         facts_path=settings.facts_path,
         send_replies=settings.send_replies,
+        sending_platforms=sending_platforms(settings),
         secret_key=settings.secret_key,
         refresh_seconds=settings.board.refresh_seconds,
         idle_timeout=timedelta(hours=settings.board.idle_timeout_hours),

@@ -15,10 +15,23 @@ import streamlit as st
 from core.errors import Critic2fanError, PlaybookError
 from core.names import clean_name
 from dashboard.auth import Permission
+from dashboard.links import safe_url
 from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
 from dashboard.views import actions
-from dashboard.views.common import Board, banners, board, countdown, plain, playbook, show_error
+from dashboard.views.common import (
+    Board,
+    banners,
+    board,
+    countdown,
+    escape_md,
+    plain,
+    playbook,
+    show_error,
+)
+from dashboard.views.outbox import CANCELLABLE_STATES, outbox_row
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
+from store.models import Mention
+from store.outbox import outbox_for_case
 from store.users import active_staff
 
 TIMELINE_SHOWN = 60
@@ -123,20 +136,145 @@ def recommendation(b: Board, detail: CaseDetail) -> None:
         _do(lambda: actions.reject_walk_away(b, case_id))
 
 
+def answered_post(detail: CaseDetail) -> Mention | None:
+    """The post a reply answers: the case's latest mention (else the newest one shown)."""
+    latest = detail.case.latest_mention_id
+    found = [m for m in detail.mentions if m.id == latest]
+    if found:
+        return found[0]
+    return max(detail.mentions, key=lambda m: m.created_at, default=None)
+
+
+def post_link(post: Mention | None, *, key: str) -> None:
+    """A button to the original post on its platform (only a plain http(s) address)."""
+    url = safe_url(post.url if post is not None else None)
+    if url is None:
+        st.caption("No link to the original post is stored.")
+        return
+    name = actions.platform_name(post.source) if post is not None else "the platform"
+    st.link_button(f"Open the post on {name}", url, icon=":material/open_in_new:", key=key)
+
+
+def reply_tab(b: Board, detail: CaseDetail) -> None:
+    """Write a reply, see it as it will be posted (and every rule it breaks), then send it,
+    ask a lead to approve it, or, where the board does not send, copy it and record it."""
+    case_id = detail.case.id
+    assert case_id is not None
+    post = answered_post(detail)
+    platform = post.source if post is not None else detail.author.platform
+    handle = detail.author.handle or None
+    try:
+        suggestion = actions.suggested_reply(b, case_id)
+    except PlaybookError as exc:  # a template over its limits: staff write the reply
+        suggestion = ""
+        st.warning(f"No suggested reply: {exc}")
+    key = f"reply_text_{case_id}"
+    text = st.text_area("Reply (suggested, edit freely)", suggestion, height=140, key=key)
+    private = choose_private(detail)
+    sending = actions.sending_on(platform)
+    ready = private is not None and bool(text.strip())
+    if ready:
+        problems = actions.reply_problems(platform, text, handle=handle, private=bool(private))
+        for problem in problems:
+            st.warning(escape_md(problem.message), icon=":material/block:")
+        if not problems and sending:
+            what = "private message" if private else "reply"
+            st.caption(f"The {what} as {actions.platform_name(platform)} will get it:")
+            st.code(
+                actions.as_posted(platform, text, handle=handle, private=bool(private)),
+                language=None,
+                wrap_lines=True,
+            )
+        ready = not problems
+    if not sending:
+        sending_off(platform, text, post)
+        if st.button("Record reply", type="primary", key=f"record_reply_{case_id}"):
+            _do(lambda: _forget(key, actions.record_reply(b, case_id, text)))
+        return
+    direct = actions.may_send(b, detail.case.stage)
+    label = "Send" if direct else "Send for approval"
+    help_text = None if private is not None else "Choose public or private first."
+    if st.button(
+        label, type="primary", key=f"send_reply_{case_id}", disabled=not ready, help=help_text
+    ):
+        go = actions.send_reply if direct else actions.submit_reply
+        _do(
+            lambda: _forget(
+                key,
+                go(b, case_id, text, platform=platform, handle=handle, private=bool(private)),
+            )
+        )
+
+
+def choose_private(detail: CaseDetail) -> bool | None:
+    """Public or private: an explicit choice (None until made) when the playbook suggests
+    moving to private, else public unless staff pick private."""
+    suggested = bool((detail.case.state or {}).get("private_suggested"))
+    options = ["Public reply", "Private message"]
+    if suggested:
+        st.info(
+            "The playbook suggests moving this conversation to private: choose how the reply "
+            "goes. A private message is shown below exactly as it will be sent.",
+            icon=":material/lock:",
+        )
+    picked = st.radio(
+        "Send as",
+        options,
+        index=None if suggested else 0,
+        horizontal=True,
+        key=f"reply_private_{detail.case.id}",
+    )
+    return None if picked is None else picked == options[1]
+
+
+def sending_off(platform: str, text: str, post: Mention | None) -> None:
+    """While the board does not send on this platform: say so, offer the reply to copy and
+    the post to answer it on."""
+    name = actions.platform_name(platform)
+    st.info(
+        f"Sending on {name} is off (sources.{platform}.send): copy the reply, post it on "
+        f"{name} yourself, then record it here.",
+        icon=":material/content_copy:",
+    )
+    st.code(text, language=None, wrap_lines=True)
+    post_link(post, key="copy_post_link")
+
+
+def _forget(key: str, message: str) -> str:
+    """Empty the reply box after it was sent (the next run shows the new suggestion)."""
+    st.session_state.pop(key, None)
+    return message
+
+
+def case_outbox(b: Board, case_id: int) -> None:
+    """This case's replies on their way to the platform, with their states and links."""
+    with b.engine.connect() as conn:
+        rows = outbox_for_case(conn, case_id)
+    if not rows:
+        return
+    st.subheader("Outbox")
+    for row in rows:
+        with st.container(border=True):
+            outbox_row(row)
+            mine = row.drafted_by == b.actor
+            may_cancel = mine or b.can(Permission.APPROVE_REPLY)
+            if row.state in CANCELLABLE_STATES and b.can(Permission.WORK_CASES) and may_cancel:
+                cancel_button(b, row.id)
+
+
+def cancel_button(b: Board, item_id: int) -> None:
+    """Cancel one of this case's replies that has not gone."""
+    if st.button("Cancel this reply", key=f"case_outbox_cancel_{item_id}"):
+        _do(lambda: actions.cancel_reply(b, item_id))
+
+
 def action_panel(b: Board, detail: CaseDetail) -> None:
     """The actions an agent (or above) can take on an open case."""
     case_id = detail.case.id
     assert case_id is not None
     tabs = st.tabs(["Reply", "Stage", "Goodwill", "Walk away", "Assign", "Note"])
-    with tabs[0], st.form(f"reply_{case_id}"):
-        try:
-            suggestion = actions.suggested_reply(b, case_id)
-        except PlaybookError as exc:  # a template over its limits: staff write the reply
-            suggestion = ""
-            st.warning(f"No suggested reply: {exc}")
-        text = st.text_area("Reply (suggested, edit freely)", suggestion, height=140)
-        if st.form_submit_button("Record reply", type="primary"):
-            _do(lambda: actions.record_reply(b, case_id, text))
+    with tabs[0]:
+        reply_tab(b, detail)
     with tabs[1], st.form(f"stage_{case_id}"):
         stages = [s for s in STAGES if s != WALK_AWAY]
         here = stages.index(detail.case.stage) if detail.case.stage in stages else 0
@@ -207,6 +345,7 @@ def render() -> None:
     if flash:
         st.success(flash)
     header(detail, b.now())
+    post_link(answered_post(detail), key="case_post_link")
     left, right = st.columns([3, 2], gap="large")
     with left:
         timeline(detail.timeline)
@@ -225,6 +364,7 @@ def render() -> None:
                 _do(lambda: actions.reopen(b, detail.case.id or 0))
         else:
             st.info("Your role can read cases but not work them.")
+        case_outbox(b, detail.case.id or 0)
 
 
 if __name__ == "__main__":
