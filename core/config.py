@@ -114,7 +114,26 @@ class XSettings(Section):
             "reply and post it by hand."
         ),
     )
-    bearer_token: SecretStr | None = Field(None, description="The app's API v2 bearer token.")
+    bearer_token: SecretStr | None = Field(
+        None, description="The app's API v2 bearer token (reads only; it cannot post)."
+    )
+    consumer_key: SecretStr | None = Field(
+        None, description="Sending: the app's API key (OAuth 1.0a consumer key)."
+    )
+    consumer_secret: SecretStr | None = Field(
+        None, description="Sending: the app's API key secret (OAuth 1.0a consumer secret)."
+    )
+    access_token: SecretStr | None = Field(
+        None, description="Sending: the brand account's OAuth 1.0a access token."
+    )
+    access_token_secret: SecretStr | None = Field(
+        None, description="Sending: the brand account's OAuth 1.0a access token secret."
+    )
+    user_token: SecretStr | None = Field(
+        None,
+        description="Sending, instead of the four OAuth 1.0a keys: an OAuth 2.0 user access "
+        "token (scopes tweet.read tweet.write users.read dm.read dm.write).",
+    )
     use_stream: bool = Field(True, description="Filtered stream; falls back to recent search.")
     poll_seconds: float = Field(60.0, description="Seconds between recent-search polls.")
 
@@ -132,8 +151,14 @@ class RedditSettings(Section):
     )
     client_id: str | None = Field(None, description="The script app's client id.")
     client_secret: SecretStr | None = Field(None, description="The script app's secret.")
-    username: str | None = Field(None, description="Account to sign in as (optional).")
-    password: SecretStr | None = Field(None, description="That account's password.")
+    username: str | None = Field(
+        None,
+        description="Account to sign in as (optional for listening; sending posts as it, and "
+        "it must be a developer of the script app).",
+    )
+    password: SecretStr | None = Field(
+        None, description="That account's password (needed for sending)."
+    )
     user_agent: str = Field(
         "critic2fan/0.1 (community listening)",
         description="User agent Reddit sees; name your app and a contact.",
@@ -163,6 +188,18 @@ class BlueskySettings(Section):
         "https://public.api.bsky.app",
         description="The public AppView used to look up authors' profiles.",
     )
+    handle: str | None = Field(
+        None, description="Sending: the brand's handle, e.g. brightloop.bsky.social."
+    )
+    app_password: SecretStr | None = Field(
+        None,
+        description="Sending: an app password of that account (Settings > Privacy and security "
+        "> App passwords; allow direct messages for private replies).",
+    )
+    pds_url: str = Field(
+        "https://bsky.social",
+        description="Sending: the account's PDS (where it signs in); https://bsky.social for most.",
+    )
 
 
 class MastodonSettings(Section):
@@ -179,7 +216,11 @@ class MastodonSettings(Section):
     api_base_url: str | None = Field(
         None, description="The instance, e.g. https://mastodon.social."
     )
-    access_token: SecretStr | None = Field(None, description="An access token on that instance.")
+    access_token: SecretStr | None = Field(
+        None,
+        description="An access token on that instance (sending needs the write:statuses "
+        "scope besides read).",
+    )
     hashtags: list[str] = Field(
         default_factory=lambda: ["brightloop"], description="Hashtag timelines to follow."
     )

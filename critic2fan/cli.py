@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "critic2fan.commands.core",
     "critic2fan.commands.listen",
     "critic2fan.commands.run",
+    "critic2fan.commands.send",
     "critic2fan.commands.scoring",
     "critic2fan.commands.playbook",
     "critic2fan.commands.board",

@@ -1,8 +1,9 @@
-"""``critic2fan run``: listen, score and work the playbook at once, in one process.
+"""``critic2fan run``: listen, score, work the playbook and send replies at once, in one process.
 
 Each stage runs in its own thread over the store, exactly as the separate worker commands do
-(``listen``, ``score --worker``, ``playbook run --worker``): they share nothing but the
-database, so stopping the process at any moment loses nothing and repeats nothing.
+(``listen``, ``score --worker``, ``playbook run --worker``, ``send``): they share nothing but the
+database, so stopping the process at any moment loses nothing and repeats nothing. The sender
+runs only when a platform has sending on (``sources.<name>.send``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class Pipeline:
     threads: list[threading.Thread] = field(default_factory=list)
     runner: Any = None
     problems: list[str] = field(default_factory=list)
+    #: The platforms replies are sent on (empty: the sender worker is not running).
+    sending: list[str] = field(default_factory=list)
 
     def start_thread(self, name: str, target: Callable[[], Any]) -> None:
         """Run ``target`` in a named thread; an unexpected error is logged and stops the rest."""
@@ -64,6 +67,8 @@ def start_pipeline(
     actx: AppContext, *, sources: list[str], listen: bool = True, interval_s: float = 5.0
 ) -> Pipeline:
     """Start the configured stages; returns at once with the running pipeline."""
+    from critic2fan.senders import build_senders
+    from outbound.worker import run_sender
     from playbooks import load_active_playbook
     from playbooks.runner import run_worker as run_playbook
     from scoring.factory import load_scorer
@@ -74,6 +79,7 @@ def start_pipeline(
     pipeline = Pipeline()
     playbook = load_active_playbook(settings.playbook_path, settings.facts_path)
     scorer = load_scorer(settings.model)  # fail before anything starts if the model is broken
+    senders = build_senders(settings)  # and if a platform with sending on lacks a credential
     if listen:
         from listener.runner import Runner, matcher_for, plan_sources
 
@@ -99,6 +105,9 @@ def start_pipeline(
         "playbook",
         lambda: run_playbook(engine, playbook, interval_s=interval_s, stop=pipeline.stop),
     )
+    if senders:
+        pipeline.sending = sorted(senders)
+        pipeline.start_thread("sender", lambda: run_sender(engine, senders, stop=pipeline.stop))
     return pipeline
 
 

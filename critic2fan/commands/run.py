@@ -1,4 +1,4 @@
-"""``critic2fan run``: listen, score and work the playbook continuously."""
+"""``critic2fan run``: listen, score, work the playbook and send replies continuously."""
 
 from __future__ import annotations
 
@@ -26,7 +26,10 @@ def run_command(
         float, typer.Option(metavar="SECONDS", help="Playbook pass interval (timers fire on time).")
     ] = 5.0,
 ) -> None:
-    """Listen, score and run the playbook continuously (Ctrl-C stops cleanly)."""
+    """Listen, score, run the playbook and send approved replies (Ctrl-C stops cleanly).
+
+    Replies are sent on the platforms whose sources.<name>.send is on.
+    """
     from critic2fan.pipeline import start_pipeline, status_line
 
     actx = app_context(ctx)
@@ -35,6 +38,8 @@ def run_command(
         typer.echo(problem, err=True)
     if listen and pipeline.runner is None:
         typer.echo("no source is listening; scoring and playbooks run on stored mentions", err=True)
+    if pipeline.sending:
+        typer.echo(f"sending approved replies on: {', '.join(pipeline.sending)}", err=True)
     previous = {
         sig: signal.signal(sig, lambda *_: pipeline.shutdown())
         for sig in (signal.SIGINT, signal.SIGTERM)
