@@ -33,8 +33,8 @@ _WAIT = re.compile(r"(\d+)\s*(millisecond|second|minute|hour)", re.IGNORECASE)
 class RedditSender:
     """Replies as the brand's Reddit account (a script app, or a refresh token).
 
-    The token needs the ``submit`` and ``history`` scopes, and ``privatesend`` (``privatemessages``
-    on older apps) for private messages. ``username`` is the brand's account name, whose
+    The token needs the ``submit`` and ``history`` scopes, and ``privatemessages`` for private
+    messages. ``username`` is the brand's account name, whose
     comment history reconciliation reads. ``oauth_url`` and ``reddit_url`` point praw elsewhere
     (a loopback fake); ``subject`` heads private messages.
     """
