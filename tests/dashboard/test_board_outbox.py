@@ -373,3 +373,35 @@ def test_outbox__sent_replies_link_to_the_post_and_what_it_answered(board_db: Bo
     assert links["Open the sent public reply"] == sent_url
     assert links["Open the post it answers"] == POST_URL
     assert "Sorry, @critic3, we are on it." in [c.value for c in at.code]
+
+
+# -- the fake platforms beside the demo ---------------------------------------------------------
+
+
+def test_fake_platforms__take_a_reply_once_and_the_critic_answers_it() -> None:
+    from outbound.base import OutgoingReply
+    from outbound.senders.mastodon import MastodonSender
+    from tests.fakes.platforms import CRITIC_ANSWER, FAKE_TOKEN, running, settings_env
+
+    with running(0, answer=True) as run:
+        env = settings_env(run.urls)
+        assert env["CRITIC2FAN_SOURCES__MASTODON__API_BASE_URL"] == run.urls["mastodon"]
+        assert env["CRITIC2FAN_SOURCES__MASTODON__SEND"] == "true"
+        fake = run.fakes["mastodon"]
+        (critic_post,) = fake.statuses
+        sender = MastodonSender(api_base_url=run.urls["mastodon"], access_token=FAKE_TOKEN)
+        reply = OutgoingReply(
+            idempotency_key="k1",
+            platform="mastodon",
+            text="@critic We are on it.",
+            private=False,
+            in_reply_to=critic_post["id"],
+            thread_root=None,
+            recipient_id=None,
+            recipient_handle="critic",
+        )
+        receipt = sender.send(reply)
+        assert sender.send(reply) == receipt  # the same key: no second post
+        assert len(fake.sent) == 1 and fake.sent[0]["id"] == receipt.platform_id
+        answers = [s for s in fake.statuses if s.get("in_reply_to_id") == receipt.platform_id]
+        assert len(answers) == 1 and CRITIC_ANSWER.split(",")[0] in answers[0]["content"]

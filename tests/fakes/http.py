@@ -53,13 +53,13 @@ Route = Callable[[Request], Reply]
 
 
 class FakeHTTPServer:
-    """Serves ``route`` on 127.0.0.1 on a free port; use as a context manager."""
+    """Serves ``route`` on 127.0.0.1 on ``port`` (0: a free one); use as a context manager."""
 
-    def __init__(self, route: Route) -> None:
+    def __init__(self, route: Route, *, port: int = 0) -> None:
         self.route = route
         self.requests: list[Request] = []
         self.stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -18,14 +18,16 @@ Handler = Callable[[ServerConnection, str], None]
 class FakeWebSocketServer:
     """Serves ``handler`` on ``ws://127.0.0.1:PORT``; records each connection's path."""
 
-    def __init__(self, handler: Handler, *, subprotocols: list[str] | None = None) -> None:
+    def __init__(
+        self, handler: Handler, *, subprotocols: list[str] | None = None, port: int = 0
+    ) -> None:
         self.handler = handler
         self.paths: list[str] = []
         self.stopping = threading.Event()
         self._server: Server = serve(
             self._handle,
             "127.0.0.1",
-            0,
+            port,
             subprotocols=subprotocols,  # type: ignore[arg-type]
             max_size=None,
         )
