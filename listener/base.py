@@ -42,6 +42,10 @@ class Source(Protocol):
     stream (``fetch`` runs until the connection ends) or the seconds between polls (each
     ``fetch`` returns one poll's items). ``prefiltered`` says the platform already matched
     the brand (X stream rules), so the loop does not match again.
+
+    A source may also set ``keep_tombstones = False`` when its deletion notices cover far more
+    than the brand's posts (Bluesky's Jetstream sends every deletion on the network): a notice
+    for a post not stored is then forgotten instead of kept as a tombstone.
     """
 
     name: str

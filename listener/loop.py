@@ -39,7 +39,7 @@ from core.records import MentionRecord
 from listener.base import Fetched, Source
 from listener.language import with_language
 from listener.matching import Matcher
-from store.writer import load_cursor, write_batch
+from store.writer import RefusedBatch, WriteResult, load_cursor, write_batch, write_isolating
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ class LoopStats:
     deleted: int = 0
     edited: int = 0
     errors: int = 0
+    #: Posts the database refused (a value out of its limits); logged and skipped.
+    refused: int = 0
     last_error: str | None = None
     last_created_at: datetime | None = None
     running: bool = True
@@ -313,22 +315,58 @@ class StreamLoop:
             if isinstance(item, Fetched):
                 self._accept(item)
 
+    @property
+    def _keep_tombstones(self) -> bool:
+        return bool(getattr(self.source, "keep_tombstones", True))
+
+    def _write_isolating(self, cursor: tuple[str, str] | None) -> WriteResult:
+        """Store a batch the database refused, leaving out only the posts it refuses.
+
+        The good posts go first, split down to the refused ones; the edits and the cursor
+        follow in one transaction, so a crash in between re-reads the batch and stores
+        nothing twice.
+        """
+        now = self.clock.now()
+        stored, refused = write_isolating(
+            self.engine, self._batch, now=now, keep_tombstones=self._keep_tombstones
+        )
+        for item in refused:
+            record = self._batch[item.index]
+            log.warning(
+                "%s: refused post %s: %s", self.source.name, record.external_id, item.reason
+            )
+        self.stats.refused += len(refused)
+        rest = write_batch(self.engine, [], edits=self._edits, cursor=cursor, now=now)
+        return stored + rest
+
     def _flush(self, *, final: bool = False) -> None:
         if not (self._batch or self._edits or self._position_dirty):
             return
         cursor = (self.source.name, self._position) if self._position is not None else None
         attempts = 0
+        isolate = False
         self.store_backoff.reset()
         while True:
             try:
-                result = write_batch(
-                    self.engine,
-                    self._batch,
-                    edits=self._edits,
-                    cursor=cursor,
-                    now=self.clock.now(),
-                )
+                if isolate:
+                    result = self._write_isolating(cursor)
+                else:
+                    result = write_batch(
+                        self.engine,
+                        self._batch,
+                        edits=self._edits,
+                        cursor=cursor,
+                        now=self.clock.now(),
+                        keep_tombstones=self._keep_tombstones,
+                    )
                 break
+            except RefusedBatch as exc:
+                if isolate:  # only the edits are left to refuse: keep the stored text
+                    log.warning("%s: edits refused (%s); kept as stored", self.source.name, exc)
+                    self._edits = []
+                    continue
+                log.warning("%s: %s; storing the batch post by post", self.source.name, exc)
+                isolate = True
             except StorageError as exc:
                 self._report(exc)
                 attempts += 1

@@ -130,7 +130,11 @@ class RefusedRecord:
 
 
 def write_isolating(
-    engine: Engine, records: Sequence[MentionRecord], *, now: datetime | None = None
+    engine: Engine,
+    records: Sequence[MentionRecord],
+    *,
+    now: datetime | None = None,
+    keep_tombstones: bool = True,
 ) -> tuple[WriteResult, list[RefusedRecord]]:
     """Store ``records`` like :func:`write_batch`; when the database refuses the batch, split
     it in halves and write each, down to single records, so only the refused ones are lost.
@@ -145,7 +149,9 @@ def write_isolating(
     while pending:
         start, end = pending.pop()
         try:
-            result = result + write_batch(engine, records[start:end], now=now)
+            result = result + write_batch(
+                engine, records[start:end], now=now, keep_tombstones=keep_tombstones
+            )
         except RefusedBatch as exc:
             if end - start == 1:
                 reason = str(exc).removeprefix(_failed(1, ""))

@@ -166,6 +166,8 @@ class BlueskySource:
     platform = "bluesky"
     poll_interval: float | None = None
     prefiltered = False
+    #: Jetstream sends every deletion on the network: keep no tombstones for unknown posts.
+    keep_tombstones = False
 
     def __init__(
         self,
