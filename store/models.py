@@ -162,6 +162,21 @@ class Tombstone(SQLModel, table=True):
     deleted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
+class SourceGap(SQLModel, table=True):
+    """A time range a collector could not read (``store.gaps``): shown on the board and in
+    the digest until a backfill covers it."""
+
+    __table_args__ = (Index("ix_sourcegap_end", "gap_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=255, description="the collector's name, e.g. 'x:mentions'")
+    gap_start: datetime = Field(sa_type=UTCDateTime)
+    gap_end: datetime = Field(sa_type=UTCDateTime)
+    reason: str = Field(max_length=255)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    backfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class User(SQLModel, table=True):
     """A staff member who signs in to the board."""
 
@@ -316,6 +331,7 @@ __all__ = [
     "SignInEvent",
     "SignInKind",
     "SourceCursor",
+    "SourceGap",
     "Stage",
     "Tombstone",
     "User",
