@@ -25,12 +25,16 @@ class Fetched:
     ``record`` is None for a frame that moved the position without being a post we keep
     (a non-post event, a frame that could not be read: then ``problem`` says why).
     ``edit`` marks a new version of a post that may already be stored.
+    ``matched_by_platform`` marks a result of the platform's own keyword search: the platform
+    found the brand in it (perhaps through a plural or a link), so the loop keeps it without
+    matching it again; listings and streams leave it False and are matched locally.
     """
 
     record: MentionRecord | None
     position: str | None = None
     edit: bool = False
     problem: str | None = None
+    matched_by_platform: bool = False
 
 
 @runtime_checkable

@@ -292,7 +292,7 @@ class StreamLoop:
         if not self._seen.add(key):
             self.stats.duplicates += 1
             return
-        must_match = not (record.deleted or self.source.prefiltered)
+        must_match = not (record.deleted or self.source.prefiltered or item.matched_by_platform)
         if must_match and self.matcher is not None and not self.matcher.matches(record):
             return
         if not record.deleted:

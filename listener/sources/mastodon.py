@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -268,7 +269,7 @@ class MastodonSearchSource:
         position = cursor
         for status in statuses:
             position = later(position, str(status["id"]))
-            yield _fetched(status, position)
+            yield replace(_fetched(status, position), matched_by_platform=True)
 
     def close(self) -> None:
         """Nothing to unblock: each poll is one short request."""

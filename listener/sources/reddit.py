@@ -3,7 +3,8 @@
 Listings are polled newest first; the cursor is the newest ``created_utc`` stored, and a
 poll keeps items at or after it, plus older ones that were edited or removed (the seen set
 and the store drop the overlap). Local
-keyword matching applies to subreddit listings; search results are matched again too.
+keyword matching applies to subreddit listings; search results are kept as Reddit's search
+found them (a plural or a link it matched is not dropped by a second, local filter).
 Edited posts replace the stored text; ``[removed]``/``[deleted]`` posts purge it.
 """
 
@@ -150,7 +151,7 @@ class RedditSource:
             except (AttributeError, TypeError, ValueError) as exc:
                 yield Fetched(None, pos, problem=f"reddit: unreadable item: {exc}")
                 continue
-            yield Fetched(record, pos, edit=edited)
+            yield Fetched(record, pos, edit=edited, matched_by_platform=self.kind == "search")
 
     def close(self) -> None:
         """Nothing to unblock: each poll is a short request."""
