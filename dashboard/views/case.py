@@ -12,7 +12,7 @@ from typing import Literal
 
 import streamlit as st
 
-from core.errors import Critic2fanError, PlaybookError
+from core.errors import PlaybookError
 from core.names import clean_name
 from dashboard.auth import Permission
 from dashboard.links import safe_url
@@ -26,7 +26,7 @@ from dashboard.views.common import (
     escape_md,
     plain,
     playbook,
-    show_error,
+    run_action,
 )
 from dashboard.views.outbox import CANCELLABLE_STATES, outbox_row
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
@@ -109,14 +109,8 @@ def timeline(items: list[TimelineItem]) -> None:
 
 
 def _do(action: Callable[[], str]) -> None:
-    """Run a staff action; show its outcome or a clear error, never a traceback."""
-    try:
-        message = action()
-    except Critic2fanError as exc:
-        show_error(exc)
-        return
-    st.session_state["case_flash"] = message
-    st.rerun()
+    """Run a staff action on this page (see :func:`run_action`)."""
+    run_action(action, flash_key="case_flash")
 
 
 def recommendation(b: Board, detail: CaseDetail) -> None:

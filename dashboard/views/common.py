@@ -7,6 +7,7 @@ User-supplied strings (mention text, names, handles, notes) are never given to `
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.clock import SYSTEM_CLOCK, Clock
+from core.errors import Critic2fanError
 from dashboard.auth import Permission, StaffUser, can
 from dashboard.context import DEFAULT_REFRESH_SECONDS, BoardContext
 from dashboard.signin import LOCAL_ADDRESS, check_session
@@ -254,6 +256,18 @@ def escape_md(text: str) -> str:
     """``text`` with every markdown-special character escaped, for messages that may quote
     user input inside ``st.error`` and friends (which render markdown)."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def run_action(action: Callable[[], str], *, flash_key: str) -> None:
+    """Run a staff action; keep its outcome for the next run under ``flash_key`` and rerun, or
+    show the clear reason it was refused (a product error, never a traceback)."""
+    try:
+        message = action()
+    except Critic2fanError as exc:
+        show_error(exc)
+        return
+    st.session_state[flash_key] = message
+    st.rerun()
 
 
 def show_error(exc: Exception) -> None:

@@ -14,11 +14,18 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.links import safe_url
 from dashboard.views import actions
-from dashboard.views.common import Board, banners, board, escape_md, plain, require, show_error
+from dashboard.views.common import (
+    Board,
+    banners,
+    board,
+    escape_md,
+    plain,
+    require,
+    run_action,
+)
 from store.models import OutboxState
 from store.outbox import OutboxRow, list_outbox
 
@@ -76,14 +83,8 @@ def outbox_row(row: OutboxRow) -> None:
 
 
 def _do(action: Callable[[], str]) -> None:
-    """Run a lead's action; show its outcome or the clear reason it was refused."""
-    try:
-        message = action()
-    except Critic2fanError as exc:
-        show_error(exc)
-        return
-    st.session_state["outbox_flash"] = message
-    st.rerun()
+    """Run a lead's action on this page (see :func:`run_action`)."""
+    run_action(action, flash_key="outbox_flash")
 
 
 def awaiting(b: Board, row: OutboxRow) -> None:
