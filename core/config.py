@@ -135,7 +135,14 @@ class XSettings(Section):
         "token (scopes tweet.read tweet.write users.read dm.read dm.write).",
     )
     use_stream: bool = Field(True, description="Filtered stream; falls back to recent search.")
-    poll_seconds: float = Field(60.0, description="Seconds between recent-search polls.")
+    poll_seconds: float = Field(
+        60.0, gt=0, description="Seconds between recent-search polls (without the stream)."
+    )
+    api_base_url: str | None = Field(
+        None,
+        description="Send the API calls to this base instead of https://api.twitter.com (a "
+        "gateway, a recorded replay); HTTPS_PROXY is honoured either way.",
+    )
 
 
 class RedditSettings(Section):

@@ -22,6 +22,7 @@ from core.config import BrandSettings, SourcesSettings
 from listener.base import Source
 from listener.loop import LoopStats, StreamLoop
 from listener.matching import BrandIdentity, Matcher
+from store.gaps import GapLog
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ def _x(
     cfg = config.x
     if cfg.bearer_token is None:
         return [], [f"no bearer token: set {ENV}X__BEARER_TOKEN"]
-    client, stream = make_clients(cfg.bearer_token.get_secret_value(), use_stream=cfg.use_stream)
+    client, stream = make_clients(
+        cfg.bearer_token.get_secret_value(), use_stream=cfg.use_stream, api_base=cfg.api_base_url
+    )
     rules = build_rules(brand.keywords, brand.accounts.x)
     return [XSource(client, stream, rules, poll_seconds=cfg.poll_seconds)], []
 
@@ -151,6 +154,9 @@ class Runner:
     def __init__(
         self, sources: Sequence[Source], engine: Engine, matcher: Matcher, **loop_kw: Any
     ) -> None:
+        for source in sources:  # a source that can tell its gaps records them here
+            if hasattr(source, "gaps") and source.gaps is None:
+                source.gaps = GapLog(engine)
         self.loops = [StreamLoop(s, engine, matcher=matcher, **loop_kw) for s in sources]
         self._threads: list[threading.Thread] = []
         self.stopped = threading.Event()

@@ -1,7 +1,12 @@
 """A fake Reddit: the OAuth token endpoint and the listings praw polls (documented shapes).
 
 Listings are ``{"kind": "Listing", "data": {"after": null, "children": [...]}}`` with
-each child's ``name`` its fullname (``t1_…`` comments, ``t3_…`` submissions).
+each child's ``name`` its fullname (``t1_…`` comments, ``t3_…`` submissions), newest first,
+paged like Reddit's: ``limit`` items (25 by default, at most 100) after the fullname in
+``after``, and ``after`` in the answer naming the page's last item while more remain. A
+listing of ``/r/<name>`` holds only the things of that subreddit (``a+b`` several; ``all``
+every one); search answers every thing queued in ``search`` whatever the query (the platform
+matched them).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class RedditFake:
     submissions: list[dict[str, Any]] = field(default_factory=list)
     search: list[dict[str, Any]] = field(default_factory=list)
     errors: list[Reply] = field(default_factory=list)
+    #: The listing and search requests served, in order.
+    listed: list[Request] = field(default_factory=list)
 
     def route(self, req: Request) -> Reply:
         if req.path == "/api/v1/access_token":
@@ -60,20 +67,69 @@ class RedditFake:
             )
         if self.errors:
             return self.errors.pop(0)
-        if req.path.endswith("/comments") or req.path.endswith("/comments/"):
-            return Reply(body=_listing(self.comments))
-        if req.path.rstrip("/").endswith("/new"):
-            return Reply(body=_listing(self.submissions))
-        if req.path.rstrip("/").endswith("/search"):
-            return Reply(body=_listing(self.search))
-        return Reply(404, {"message": "Not Found", "error": 404})
+        path = req.path.rstrip("/")
+        things: list[dict[str, Any]] | None = None
+        if path.endswith("/comments"):
+            things = self.comments
+        elif path.endswith("/new"):
+            things = self.submissions
+        elif path.endswith("/search"):
+            things = self.search
+        if things is None:
+            return Reply(404, {"message": "Not Found", "error": 404})
+        self.listed.append(req)
+        return Reply(body=_listing(_in_subreddit(things, path), req))
 
 
-def _listing(things: list[dict[str, Any]]) -> dict[str, Any]:
+def _in_subreddit(things: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
+    parts = path.split("/")
+    if len(parts) < 3 or parts[1] != "r" or parts[2].lower() == "all":
+        return things
+    names = {n.lower() for n in parts[2].split("+")}
+    return [t for t in things if str(t["data"].get("subreddit", "")).lower() in names]
+
+
+def _listing(things: list[dict[str, Any]], req: Request) -> dict[str, Any]:
     ordered = sorted(things, key=lambda t: -t["data"]["created_utc"])
-    return {"kind": "Listing", "data": {"after": None, "before": None, "children": ordered}}
+    after = req.arg("after")
+    if after:
+        names = [t["data"]["name"] for t in ordered]
+        ordered = ordered[names.index(after) + 1 :] if after in names else []
+    limit = min(int(req.arg("limit") or 25), 100)
+    page, more = ordered[:limit], len(ordered) > limit
+    last = page[-1]["data"]["name"] if page and more else None
+    return {"kind": "Listing", "data": {"after": last, "before": None, "children": page}}
 
 
 def serve(fake: RedditFake) -> FakeHTTPServer:
     """A running server for ``fake`` (use ``with``)."""
     return FakeHTTPServer(fake.route)
+
+
+@dataclass
+class RedditReplay:
+    """Recorded polls of one listing, replayed: each first-page request moves to the next poll.
+
+    ``polls`` are what Reddit held at each poll: ``listing`` (the whole listing, paged by
+    ``after``/``limit`` like Reddit's) and optionally ``search`` (what a keyword search
+    answered then). After the last poll the listing stays as it was.
+    """
+
+    polls: list[dict[str, Any]]
+    served: int = 0
+    listed: list[Request] = field(default_factory=list)
+
+    def route(self, req: Request) -> Reply:
+        if req.path == "/api/v1/access_token":
+            return RedditFake().route(req)
+        path = req.path.rstrip("/")
+        self.listed.append(req)
+        searching = path.endswith("/search") and "search" in self.polls[self._now()]
+        if not req.arg("after") and not searching:
+            self.served += 1
+        poll = self.polls[self._now()]
+        listing = poll.get("search") if searching else poll["listing"]
+        return Reply(body=_listing(listing["data"]["children"], req))
+
+    def _now(self) -> int:
+        return min(max(self.served - 1, 0), len(self.polls) - 1)
