@@ -103,6 +103,16 @@ class AuthorRecord(BaseModel):
         return _aware_utc(value) if value is not None else None
 
 
+#: The platform id of an author the platform did not name: the post is stored with no author
+#: (scored, never merged with another's, opening no case).
+NO_AUTHOR_ID = "[no author]"
+
+
+def no_author(platform: str) -> AuthorRecord:
+    """The author of a post whose platform did not say who wrote it."""
+    return AuthorRecord(platform=platform, platform_id=NO_AUTHOR_ID, handle=NO_AUTHOR_ID)
+
+
 class MentionRecord(BaseModel):
     """One public post that mentions the brand, normalized across platforms."""
 

@@ -347,8 +347,8 @@ class _Batch:
         self.summary.mentions += 1
         parent = parent_post(self.session, mention)
         if author.is_brand:
-            if parent is None or parent.author_id == author.id:
-                return
+            if parent is None or parent.author_id in (None, author.id):
+                return  # no critic's post answered: nobody's case moves
             assert mention.id is not None
             echo = link_echo(
                 self.session,
@@ -375,7 +375,11 @@ class _Batch:
             set_edge_data(row, {**edge, "brand_posts": posts})
             return
         assert score is not None and author.id is not None
-        reply_to_brand = parent is not None and is_brand_author(self.session, parent.author_id)
+        reply_to_brand = (
+            parent is not None
+            and parent.author_id is not None
+            and is_brand_author(self.session, parent.author_id)
+        )
         row = self._case_for(author.id, parent if reply_to_brand else None, mention.text)
         self.summary.critic_posts += 1
         event = critic_post(

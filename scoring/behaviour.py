@@ -61,7 +61,8 @@ class MentionView:
     """The fields of a mention that behaviour features need."""
 
     id: int
-    author_id: int
+    #: None for a post whose platform did not name its author: it has no history of its own.
+    author_id: int | None
     text: str
     created_at: datetime
 
@@ -84,7 +85,7 @@ def gather_features(
     since, until = window_bounds(mentions)
     window = behaviour_window(
         conn,
-        author_ids={m.author_id for m in mentions},
+        author_ids={m.author_id for m in mentions if m.author_id is not None},
         authors_since=since - AUTHOR_WINDOW,
         everyone_since=since - PILEON_WINDOW,
         until=until,
@@ -93,6 +94,11 @@ def gather_features(
         recent_limit=PILEON_SCAN_LIMIT,
     )
     return features(mentions, toxicity, window)
+
+
+def _accounts(posts: Sequence[tuple[int | None, datetime]]) -> int:
+    """Distinct accounts among ``posts``; each post with no known author counts as its own."""
+    return len({a for a, _ in posts if a is not None}) + sum(1 for a, _ in posts if a is None)
 
 
 def window_bounds(mentions: Sequence[MentionView]) -> tuple[datetime, datetime]:
@@ -112,11 +118,12 @@ def features(
     known_tox = dict(toxicity)
     by_author: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
     for post in window.author_posts:
-        by_author[post.author_id].append((post.id, post.text, post.created_at))
+        if post.author_id is not None:
+            by_author[post.author_id].append((post.id, post.text, post.created_at))
         if post.toxicity is not None and post.id not in known_tox:
             known_tox[post.id] = float(post.toxicity)
 
-    by_print: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
+    by_print: dict[str, list[tuple[int | None, datetime]]] = defaultdict(list)
     for post in window.recent_posts:
         fp = fingerprint(post.text)
         if len(fp) >= MIN_PILEON_CHARS:
@@ -125,16 +132,17 @@ def features(
     profiles = window.profiles
     out: dict[int, TrollFeatures] = {}
     for m in mentions:
+        history = by_author[m.author_id] if m.author_id is not None else []
         own = [
             (mid, text)
-            for mid, text, c in by_author[m.author_id]
+            for mid, text, c in history
             if m.created_at - AUTHOR_WINDOW <= c <= m.created_at
         ]
         if all(mid != m.id for mid, _ in own):
             own.append((m.id, m.text))
         last_hour = sum(
             1
-            for _, _, c in by_author[m.author_id]
+            for _, _, c in history
             if m.created_at - timedelta(hours=1) <= c <= m.created_at
         )
         fp = fingerprint(m.text)
@@ -143,7 +151,7 @@ def features(
             for a, c in by_print.get(fp, [])
             if m.created_at - PILEON_WINDOW <= c <= m.created_at
         ]
-        profile = profiles.get(m.author_id)
+        profile = profiles.get(m.author_id) if m.author_id is not None else None
         age = None
         if profile is not None and profile.account_created is not None:
             age = (m.created_at - profile.account_created).total_seconds() / 86400
@@ -154,7 +162,7 @@ def features(
             window_hours=AUTHOR_WINDOW.total_seconds() / 3600,
             posts_last_hour=max(1, last_hour),
             pileon_posts=len(same) if len(fp) >= MIN_PILEON_CHARS else 0,
-            pileon_accounts=len({a for a, _ in same}) if len(fp) >= MIN_PILEON_CHARS else 0,
+            pileon_accounts=_accounts(same) if len(fp) >= MIN_PILEON_CHARS else 0,
             pileon_minutes=PILEON_WINDOW.total_seconds() / 60,
             bait_posts=sum(1 for _, text in own if is_bait(text)),
             account_age_days=age,

@@ -23,7 +23,8 @@ class PostRow:
     """One stored, undeleted post; ``toxicity`` is the chosen model's score, when it has one."""
 
     id: int
-    author_id: int
+    #: None for a post whose platform did not name its author.
+    author_id: int | None
     text: str
     created_at: datetime
     toxicity: float | None = None
@@ -68,9 +69,7 @@ def behaviour_window(
     ``model_name`` / ``model_version`` score rows, so a re-scored history does not mix models.
     At most ``recent_limit`` of everyone's posts are read, the newest.
     """
-    if not author_ids:
-        return BehaviourWindow([], [], {})
-    authors = sorted(author_ids)
+    authors = sorted(author_ids)  # may be empty: posts with no author still see everyone's
     scored = and_(
         col(Score.mention_id) == col(Mention.id),
         col(Score.model_name) == model_name,

@@ -10,16 +10,29 @@ so a gap can be recorded in the caller's transaction.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from core.clock import as_utc
+from core.clock import SYSTEM_CLOCK, Clock, as_utc
 from store.models import SourceGap
 
-__all__ = ["GapRow", "gaps_overlapping", "mark_backfilled", "recent_gaps", "record_gap"]
+__all__ = [
+    "GapLog",
+    "GapRow",
+    "extend_gap",
+    "gaps_overlapping",
+    "mark_backfilled",
+    "recent_gaps",
+    "record_gap",
+]
+
+log = logging.getLogger(__name__)
 
 #: The longest reason kept (the column's size).
 MAX_REASON = 255
@@ -113,3 +126,57 @@ def _row(r: Any) -> GapRow:
         recorded_at=r["recorded_at"],
         backfilled_at=r["backfilled_at"],
     )
+
+
+def extend_gap(conn: _Executes, *, gap_id: int, end: datetime) -> None:
+    """Move a still-open gap's end later (a stream that stays down); an earlier end is ignored."""
+    conn.execute(
+        update(_T)
+        .where(and_(_T.c.id == gap_id, _T.c.gap_end < as_utc(end)))
+        .values(gap_end=as_utc(end))
+    )
+
+
+class GapLog:
+    """What a collector is handed to record its gaps, each in a transaction of its own.
+
+    A gap is bookkeeping beside the posts: losing one to a database hiccup must not stop
+    the collector, so failures are logged, not raised.
+    """
+
+    def __init__(self, engine: Engine, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.engine, self.clock = engine, clock
+
+    def record(
+        self, source: str, start: datetime, end: datetime, reason: str, *, backfilled: bool = False
+    ) -> int | None:
+        """Record ``[start, end)`` (already covered when ``backfilled``); its id, or None."""
+        try:
+            with self.engine.begin() as conn:
+                now = self.clock.now()
+                gap_id = record_gap(
+                    conn, source=source, start=start, end=end, reason=reason, now=now
+                )
+                if backfilled:
+                    mark_backfilled(conn, gap_id=gap_id, now=now)
+        except (SQLAlchemyError, ValueError):
+            log.exception("%s: could not record the gap %s..%s", source, start, end)
+            return None
+        log.warning("%s: gap %s..%s recorded: %s", source, start, end, reason)
+        return gap_id
+
+    def extend(self, gap_id: int, end: datetime) -> None:
+        """Move gap ``gap_id``'s end to ``end``."""
+        try:
+            with self.engine.begin() as conn:
+                extend_gap(conn, gap_id=gap_id, end=end)
+        except SQLAlchemyError:
+            log.exception("could not extend gap %d", gap_id)
+
+    def backfilled(self, gap_id: int) -> None:
+        """Say a search covered gap ``gap_id``."""
+        try:
+            with self.engine.begin() as conn:
+                mark_backfilled(conn, gap_id=gap_id, now=self.clock.now())
+        except SQLAlchemyError:
+            log.exception("could not mark gap %d backfilled", gap_id)

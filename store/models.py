@@ -57,7 +57,8 @@ class Mention(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=32)
     external_id: str = Field(max_length=512)
-    author_id: int = Field(foreign_key="author.id")
+    #: None when the platform did not say who wrote it: such a post is scored but opens no case.
+    author_id: int | None = Field(default=None, foreign_key="author.id")
     text: str = Field(sa_column=Column(Text, nullable=False))
     lang: str | None = Field(default=None, max_length=16)
     #: The detector's confidence in ``lang`` (0 to 1); NULL when the platform tagged it.

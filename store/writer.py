@@ -29,7 +29,7 @@ from sqlmodel import col
 
 from core.clock import utcnow
 from core.errors import StorageError
-from core.records import AuthorRecord, MentionRecord
+from core.records import NO_AUTHOR_ID, AuthorRecord, MentionRecord
 from store.models import Author, Mention, SourceCursor, Tombstone
 from store.tables import table
 from store.upsert import insert_for, insert_ignoring_duplicates, upsert
@@ -180,7 +180,8 @@ def write_batch_in(
     inserted = duplicates = edited = deleted = tombstoned = 0
     if live or edits:
         buried = tombstoned_keys(conn, [(r.source, r.external_id) for r in live + edits])
-        author_ids = upsert_authors(conn, [r.author for r in live + edits], now=now)
+        named = [r.author for r in live + edits if r.author.platform_id != NO_AUTHOR_ID]
+        author_ids = upsert_authors(conn, named, now=now)
         if live:
             new = _insert_mentions(conn, _unique_mention_rows(live, author_ids, now, buried))
             inserted += new
@@ -466,7 +467,9 @@ def _unique_mention_rows(
             {
                 "source": r.source,
                 "external_id": r.external_id,
-                "author_id": author_ids[(r.author.platform, r.author.platform_id)],
+                "author_id": None
+                if r.author.platform_id == NO_AUTHOR_ID
+                else author_ids[(r.author.platform, r.author.platform_id)],
                 "text": "" if gone else r.text,
                 "lang": r.lang,
                 "lang_confidence": r.lang_confidence,

@@ -2,9 +2,15 @@
 
 Stream rules are built from the brand's keywords and X accounts and synced under one tag
 (missing ones added, stale ones deleted; other tags are left alone). A stream cannot
-resume, so each (re)connection first runs recent search with ``since_id`` = the cursor.
-When the user's plan has no stream access (HTTP 403) the source switches to polling
-recent search for good. Compliance delete events purge the stored text.
+resume, so each (re)connection first runs recent search with ``since_id`` = the cursor;
+the time the stream was down is recorded as a gap and marked backfilled once that search
+went through. When the user's plan has no stream access (HTTP 403) the source switches to
+polling recent search for good. Compliance delete events purge the stored text.
+
+Recent search reaches back 7 days: a ``since_id`` older than that is refused (HTTP 400), so
+the search starts at the window's edge instead and the range it cannot reach is recorded
+as a gap. A tweet without ``created_at`` is dated by its id (a snowflake); one without
+``author_id`` is stored with no author, never under a shared placeholder.
 """
 
 from __future__ import annotations
@@ -13,15 +19,20 @@ import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
 
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import ACCOUNT_ID_PREFIX
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
-from core.records import AuthorRecord, MentionRecord
+from core.records import AuthorRecord, MentionRecord, no_author
 from listener.base import Fetched, deletion_notice
 from listener.push import PushStream
+from store.gaps import GapLog
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +41,42 @@ MAX_RULE_CHARS = 512
 TWEET_FIELDS = ["created_at", "lang", "conversation_id", "in_reply_to_user_id", "referenced_tweets"]
 USER_FIELDS = ["username", "name", "public_metrics", "created_at"]
 EXPANSIONS = ["author_id"]
+#: How far back recent search reaches.
+SEARCH_WINDOW = timedelta(days=7)
+#: A fallback search starts this far inside the window, so clocks a little apart still agree.
+WINDOW_MARGIN = timedelta(minutes=5)
+#: Snowflake ids count milliseconds from this moment (2010-11-04T01:42:54.657Z).
+SNOWFLAKE_EPOCH_MS = 1288834974657
+#: Seconds a REST call may take before it counts as failed (tweepy sets no timeout).
+TIMEOUT_S = 30.0
+
+
+def snowflake_time(tweet_id: str | int) -> datetime:
+    """When the tweet with this id was posted (its id's timestamp, millisecond precision)."""
+    ms = (int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def snowflake_at(moment: datetime) -> str:
+    """The smallest id X could give a tweet posted at ``moment`` (a ``since_id`` for a time)."""
+    ms = int(moment.timestamp() * 1000) - SNOWFLAKE_EPOCH_MS
+    return str(max(ms, 0) << 22)
+
+
+def refuses_since_id(exc: Exception) -> bool:
+    """True when X refused the request for its ``since_id`` (older than the search window).
+
+    X answers 400 with an error naming the parameter: ``{"parameters": {"since_id": [...]},
+    "message": "Invalid 'since_id':'…'. 'since_id' must be a tweet id created after …"}``.
+    """
+    import tweepy
+
+    if not isinstance(exc, tweepy.BadRequest):
+        return False
+    for error in exc.api_errors:
+        if isinstance(error, dict) and "since_id" in (error.get("parameters") or {}):
+            return True
+    return any("since_id" in str(m) for m in exc.api_messages)
 
 
 def build_rules(keywords: Iterable[str], accounts: Iterable[str]) -> list[str]:
@@ -81,33 +128,54 @@ def sync_rules(stream: Any, wanted: list[str]) -> tuple[int, int]:
 def normalize_tweet(
     tweet: dict[str, Any], users: dict[str, dict[str, Any]], *, clock: Clock = SYSTEM_CLOCK
 ) -> MentionRecord:
-    """One v2 tweet (plus expanded users) as a mention; undated ones get ``clock.now()``."""
+    """One v2 tweet (plus expanded users) as a mention.
+
+    An undated tweet is dated by its id; one without ``author_id`` has no author (it is
+    scored but opens no case) and a link that needs no handle.
+    """
+    tweet_id = str(tweet["id"])
     author_id = str(tweet.get("author_id") or "")
-    user = users.get(author_id, {})
-    metrics = user.get("public_metrics") or {}
-    handle = user.get("username") or author_id or "unknown"
+    user = users.get(author_id, {}) if author_id else {}
+    username = user.get("username")
+    if author_id:
+        metrics = user.get("public_metrics") or {}
+        author = AuthorRecord(
+            platform="x",
+            platform_id=author_id,
+            handle=username or author_id,
+            display_name=user.get("name"),
+            followers=metrics.get("followers_count"),
+            following=metrics.get("following_count"),
+            account_created=_dt(user.get("created_at")),
+        )
+    else:
+        author = no_author("x")
+    url = (
+        f"https://x.com/{username}/status/{tweet_id}"
+        if username
+        else f"https://x.com/i/web/status/{tweet_id}"
+    )
     replied = [
         r["id"] for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"
     ]
     return MentionRecord(
         source="x",
-        external_id=str(tweet["id"]),
-        author=AuthorRecord(
-            platform="x",
-            platform_id=author_id or handle,
-            handle=handle,
-            display_name=user.get("name"),
-            followers=metrics.get("followers_count"),
-            following=metrics.get("following_count"),
-            account_created=_dt(user.get("created_at")),
-        ),
+        external_id=tweet_id,
+        author=author,
         text=str(tweet.get("text") or ""),
-        created_at=_dt(tweet.get("created_at")) or clock.now(),
+        created_at=_dt(tweet.get("created_at")) or _id_time(tweet_id) or clock.now(),
         lang=None if tweet.get("lang") in (None, "und", "zxx", "qme") else tweet["lang"],
-        url=f"https://x.com/{handle}/status/{tweet['id']}",
+        url=url,
         in_reply_to=replied[0] if replied else None,
         thread_id=tweet.get("conversation_id"),
     )
+
+
+def _id_time(tweet_id: str) -> datetime | None:
+    try:
+        return snowflake_time(tweet_id)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _dt(value: Any) -> datetime | None:
@@ -139,7 +207,11 @@ def translate_error(exc: Exception) -> SourceError:
 
 
 class XSource:
-    """The filtered stream (or recent-search polling) for the brand's rules."""
+    """The filtered stream (or recent-search polling) for the brand's rules.
+
+    ``gaps`` records what could not be read (the runner hands every source one); without it
+    a gap is only logged.
+    """
 
     name = "x:mentions"
     platform = "x"
@@ -152,23 +224,34 @@ class XSource:
         rules: list[str],
         *,
         poll_seconds: float = 60.0,
+        gaps: GapLog | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.client, self.stream, self.rules = client, stream, rules
         self.poll_seconds = poll_seconds
         self.poll_interval: float | None = None if stream is not None else poll_seconds
+        self.gaps, self.clock = gaps, clock
         self._rules_synced = False
         self._closed = threading.Event()
         self._push: PushStream[tuple[str, Any]] | None = None
+        #: When the stream went down (None while it is up or never ran), and that gap's id.
+        self._down_since: datetime | None = None
+        self._down_gap: int | None = None
 
     def fetch(self, cursor: str | None) -> Iterator[Fetched]:
-        """Search since ``cursor``; then, when streaming, follow the stream."""
+        """Search since ``cursor`` (or since the stream went down); then follow the stream."""
         import tweepy
 
         position = cursor
-        if cursor is not None or self.poll_interval is not None:
-            for item in self._search(cursor):
+        down = self._down_since
+        if cursor is not None or self.poll_interval is not None or down is not None:
+            if down is not None:
+                self._note_down(down)
+            for item in self._search(cursor, start=down if cursor is None else None):
                 position = item.position or position
                 yield item
+            if down is not None:
+                self._backfilled()
         if self.poll_interval is not None or self._closed.is_set():
             return
         try:
@@ -187,11 +270,68 @@ class XSource:
         log.warning("x: the filtered stream is not in this plan; polling recent search instead")
         self.poll_interval = self.poll_seconds
 
-    def _search(self, since_id: str | None) -> Iterator[Fetched]:
+    def _note_down(self, since: datetime) -> None:
+        """Record (or lengthen) the gap the stream left while it was down."""
+        now = self.clock.now()
+        if self.gaps is None or now <= since:
+            return
+        if self._down_gap is None:
+            reason = "the filtered stream was down; backfilling with recent search"
+            self._down_gap = self.gaps.record(self.name, since, now, reason)
+        else:
+            self.gaps.extend(self._down_gap, now)
+
+    def _backfilled(self) -> None:
+        if self.gaps is not None and self._down_gap is not None:
+            self.gaps.backfilled(self._down_gap)
+        self._down_since, self._down_gap = None, None
+
+    def _window_edge(self) -> datetime:
+        """The earliest time recent search is sure to accept now."""
+        return self.clock.now() - SEARCH_WINDOW + WINDOW_MARGIN
+
+    def _search(self, since_id: str | None, *, start: datetime | None = None) -> Iterator[Fetched]:
+        """Every rule's results since ``since_id`` (or ``start``), oldest first.
+
+        A ``since_id`` X refuses as too old is replaced by the window's edge, the range in
+        between recorded as a gap, and the position moves to the edge so it is not asked again.
+        """
+        edge = self._window_edge()
+        if start is not None and start < edge:
+            self._record(start, edge, "recent search reaches back 7 days; the rest is lost")
+            start = edge
+        position = since_id
+        try:
+            items = self._pages(since_id, start)
+        except Exception as exc:
+            if since_id is None or not refuses_since_id(exc):
+                raise
+            since_time = snowflake_time(since_id)
+            start = max(edge, since_time + timedelta(seconds=1))
+            log.warning("x: since_id %s (%s) is past the search window", since_id, since_time)
+            self._record(
+                since_time, start, "the saved position is older than recent search's 7 days"
+            )
+            position = snowflake_at(start)
+            items = self._pages(None, start)
+            if not items:
+                yield Fetched(None, position)
+        for item in items:
+            if item.record is not None:
+                position = later(position, item.record.external_id)
+            yield Fetched(item.record, position, problem=item.problem)
+
+    def _record(self, start: datetime, end: datetime, reason: str) -> None:
+        if self.gaps is not None and end > start:
+            self.gaps.record(self.name, start, end, reason)
+        else:
+            log.warning("x: gap %s..%s: %s", start, end, reason)
+
+    def _pages(self, since_id: str | None, start: datetime | None) -> list[Fetched]:
+        """Up to 10 pages per rule, oldest first; tweepy's errors raised as they are."""
         import tweepy
 
         items: list[Fetched] = []
-        position = since_id
         for query in self.rules:
             token = None
             for _ in range(10):  # pages
@@ -199,12 +339,17 @@ class XSource:
                     page = self.client.search_recent_tweets(
                         query,
                         since_id=since_id,
+                        start_time=start if since_id is None else None,
                         max_results=100,
                         next_token=token,
                         expansions=EXPANSIONS,
                         tweet_fields=TWEET_FIELDS,
                         user_fields=USER_FIELDS,
                     )
+                except tweepy.BadRequest as exc:
+                    if since_id is not None and refuses_since_id(exc):
+                        raise
+                    raise translate_error(exc) from None
                 except tweepy.TweepyException as exc:
                     raise translate_error(exc) from None
                 body = page if isinstance(page, dict) else {}
@@ -215,10 +360,7 @@ class XSource:
                 if not token:
                     break
         items.sort(key=lambda f: int(f.record.external_id) if f.record else 0)
-        for item in items:
-            if item.record is not None:
-                position = later(position, item.record.external_id)
-            yield Fetched(item.record, position, problem=item.problem)
+        return items
 
     def _follow(self, position: str | None) -> Iterator[Fetched]:
         stream: Any = self.stream
@@ -264,6 +406,8 @@ class XSource:
         finally:
             push.close()
             stream.disconnect()
+            if not self._closed.is_set() and self._down_since is None:
+                self._down_since = self.clock.now()
 
     def _read_line(self, raw: bytes, position: str | None) -> Fetched:
         try:
@@ -309,10 +453,42 @@ def _fetched(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> Fetched
         return Fetched(None, problem=f"x: unreadable tweet: {exc}")
 
 
-def make_clients(bearer_token: str, *, use_stream: bool) -> tuple[Any, Any | None]:
-    """A REST client returning raw JSON, and the streaming client (or None)."""
+class _Adapter(HTTPAdapter):
+    """Sends every request to ``base`` (when given) with a timeout; proxies follow the
+    environment (``HTTPS_PROXY``, ``NO_PROXY``) for the host actually reached."""
+
+    def __init__(self, base: str | None, timeout: float) -> None:
+        super().__init__()
+        self.base = urlsplit(base.rstrip("/")) if base else None
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, **kw: Any) -> requests.Response:  # type: ignore[override]
+        if self.base is not None:
+            parts = urlsplit(request.url or "")
+            path = self.base.path + parts.path
+            request.url = urlunsplit((self.base.scheme, self.base.netloc, path, parts.query, ""))
+            if kw.get("proxies"):  # chosen for api.twitter.com: choose again for the base
+                kw["proxies"] = requests.utils.get_environ_proxies(request.url)
+        if kw.get("timeout") is None:
+            kw["timeout"] = self.timeout
+        return super().send(request, **kw)
+
+
+def make_clients(
+    bearer_token: str, *, use_stream: bool, api_base: str | None = None
+) -> tuple[Any, Any | None]:
+    """A REST client returning raw JSON, and the streaming client (or None).
+
+    ``api_base`` replaces ``https://api.twitter.com`` (tweepy's fixed host) for both: a
+    gateway, a recorded replay. Proxies from the environment are honoured either way.
+    """
     import tweepy
 
     client = tweepy.Client(bearer_token=bearer_token, return_type=dict, wait_on_rate_limit=False)
     stream = tweepy.StreamingClient(bearer_token, max_retries=0) if use_stream else None
+    sessions = [client.session] + ([stream.session] if stream is not None else [])
+    for session in sessions:
+        adapter = _Adapter(api_base, TIMEOUT_S)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
     return client, stream

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,6 +54,64 @@ USERS = [
 ]  # fmt: skip
 
 
+#: X's snowflake epoch (ms): an id's top bits are milliseconds since then.
+EPOCH_MS = 1288834974657
+
+
+def id_at(moment: datetime, seq: int = 0) -> str:
+    """A real-looking tweet id for a tweet posted at ``moment``."""
+    return str(((int(moment.timestamp() * 1000) - EPOCH_MS) << 22) + seq)
+
+
+def id_time(tweet_id: str) -> datetime:
+    """When the tweet with this id was posted."""
+    return datetime.fromtimestamp(((int(tweet_id) >> 22) + EPOCH_MS) / 1000, UTC)
+
+
+def tweet_at(
+    moment: datetime, text: str = "@brightloop fix this", *, user: str | None = "100", seq: int = 0
+) -> dict[str, Any]:
+    """A v2 tweet posted at ``moment``, its id telling the same time (no author: ``user=None``)."""
+    tid = id_at(moment, seq)
+    t: dict[str, Any] = {
+        "id": tid,
+        "text": text,
+        "created_at": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "lang": "en",
+        "conversation_id": tid,
+        "edit_history_tweet_ids": [tid],
+    }
+    if user is not None:
+        t["author_id"] = user
+    return t
+
+
+def invalid(param: str, value: str, edge: datetime) -> Reply:
+    """X's 400 for a ``since_id`` or ``start_time`` before the 7-day window."""
+    when = edge.strftime("%Y-%m-%dT%H:%MZ")
+    must = (
+        f"'since_id' must be a tweet id created after {when}. Please use a 'since_id' that is "
+        f"larger than {id_at(edge)}"
+        if param == "since_id"
+        else f"'start_time' must be on or after {when}"
+    )
+    return Reply(
+        400,
+        {
+            "errors": [
+                {"parameters": {param: [value]}, "message": f"Invalid '{param}':'{value}'. {must}"}
+            ],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        },
+    )
+
+
+def _time_arg(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def line(t: dict[str, Any]) -> bytes:
     """One stream line: a tweet with its expanded author."""
     return json.dumps({"data": t, "includes": {"users": USERS}}).encode() + b"\r\n"
@@ -68,6 +127,9 @@ class XFake:
     stream_status: int = 200
     stream_drop: bool = False
     errors: list[Reply] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=lambda: list(USERS))
+    #: Recent search's reach: set it to refuse older ``since_id``/``start_time`` as X does.
+    window: timedelta | None = None
     _next_rule: int = 1
 
     def route(self, req: Request) -> Reply:
@@ -90,16 +152,31 @@ class XFake:
         if self.errors:
             return self.errors.pop(0)
         if req.path == "/2/tweets/search/recent":
-            since = int(req.arg("since_id") or 0)
-            found = [t for t in self.tweets if int(t["id"]) > since]
-            found.sort(key=lambda t: -int(t["id"]))
-            meta = {"result_count": len(found)}
-            return Reply(
-                body={"data": found, "includes": {"users": USERS}, "meta": meta}
-                if found
-                else {"meta": meta}
-            )
+            return self._search(req)
         return Reply(404, {"title": "Not Found"})
+
+    def _search(self, req: Request) -> Reply:
+        since_arg, start_arg = req.arg("since_id"), req.arg("start_time")
+        if self.window is not None:
+            edge = datetime.now(UTC) - self.window
+            if since_arg and id_time(since_arg) < edge:
+                return invalid("since_id", since_arg, edge)
+            if start_arg and _time_arg(start_arg) < edge:
+                return invalid("start_time", start_arg, edge)
+        since = int(since_arg or 0)
+        start = _time_arg(start_arg) if start_arg else None
+        found = [
+            t
+            for t in self.tweets
+            if int(t["id"]) > since and (start is None or id_time(t["id"]) >= start)
+        ]
+        found.sort(key=lambda t: -int(t["id"]))
+        meta = {"result_count": len(found)}
+        return Reply(
+            body={"data": found, "includes": {"users": self.users}, "meta": meta}
+            if found
+            else {"meta": meta}
+        )
 
 
 def serve(fake: XFake) -> FakeHTTPServer:
