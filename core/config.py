@@ -174,6 +174,42 @@ class RedditSettings(Section):
         default_factory=list, description="Subreddits to follow (posts and comments)."
     )
     search_all: bool = Field(True, description="Also search r/all for the keywords.")
+    poll_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="The longest wait between two polls of one listing; a busy listing is "
+        "polled sooner (down to min_poll_seconds) and slows back to this when quiet.",
+    )
+    min_poll_seconds: float = Field(
+        5.0, gt=0, description="The shortest wait between two polls of one busy listing."
+    )
+    requests_per_minute: float = Field(
+        90.0,
+        gt=0,
+        description="Reddit requests per minute the listings may share (Reddit allows 100 per "
+        "OAuth client): with many listings, none is polled more often than this allows.",
+    )
+    api_base_url: str | None = Field(
+        None,
+        description="Send the API calls to this base instead of https://oauth.reddit.com (a "
+        "gateway, a recorded replay); HTTPS_PROXY is honoured either way.",
+    )
+    token_url: str | None = Field(
+        None,
+        description="Where the sign-in token is fetched, e.g. "
+        "https://www.reddit.com/api/v1/access_token; default: api_base_url's "
+        "/api/v1/access_token when api_base_url is set, else Reddit's own.",
+    )
+
+    @field_validator("token_url")
+    @classmethod
+    def _token_path(cls, value: str | None) -> str | None:
+        if value is not None and not value.rstrip("/").endswith("/api/v1/access_token"):
+            raise ValueError(
+                f"{value!r}: the token URL ends with /api/v1/access_token "
+                "(e.g. https://www.reddit.com/api/v1/access_token)"
+            )
+        return value
 
 
 class BlueskySettings(Section):

@@ -87,7 +87,7 @@ def _x(
 def _reddit(
     config: SourcesSettings, brand: BrandSettings, matcher: Matcher
 ) -> tuple[list[Source], list[str]]:
-    from listener.sources.reddit import RedditSource, make_reddit
+    from listener.sources.reddit import RedditSource, make_reddit, poll_floor
 
     cfg = config.reddit
     missing = []
@@ -100,16 +100,27 @@ def _reddit(
     if missing:
         return [], missing
     reddit = make_reddit(cfg)
-    sources: list[Source] = []
-    if cfg.subreddits:
-        subs = "+".join(s.strip().removeprefix("r/") for s in cfg.subreddits)
-        sources += [
-            RedditSource(reddit, "comments", subs),
-            RedditSource(reddit, "submissions", subs),
-        ]
+    subs = list(dict.fromkeys(s.strip().removeprefix("r/").lower() for s in cfg.subreddits))
+    query = " OR ".join(f'"{k}"' if " " in k else k for k in brand.keywords)
+    listings = [(kind, sub) for sub in subs for kind in ("comments", "submissions")]
     if cfg.search_all:
-        query = " OR ".join(f'"{k}"' if " " in k else k for k in brand.keywords)
-        sources.append(RedditSource(reddit, "search", query))
+        listings.append(("search", query))
+    floor = poll_floor(
+        len(listings),
+        min_poll_seconds=cfg.min_poll_seconds,
+        requests_per_minute=cfg.requests_per_minute,
+    )
+    sources: list[Source] = [
+        RedditSource(
+            reddit,
+            kind,
+            target,
+            poll_interval=max(cfg.poll_seconds, floor),
+            min_poll_interval=floor,
+            query=query,
+        )
+        for kind, target in listings
+    ]
     return sources, []
 
 
