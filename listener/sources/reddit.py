@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
-from core.records import AuthorRecord, MentionRecord
+from core.records import AuthorRecord, MentionRecord, no_author
 from listener.base import Fetched, deletion_notice
 
 log = logging.getLogger(__name__)
@@ -116,8 +116,12 @@ def normalize_thing(thing: Any) -> tuple[MentionRecord, bool]:
     """A praw Comment or Submission as (mention, edited?)."""
     is_comment = _attr(thing, "body", None) is not None
     author = _attr(thing, "author", None)
-    handle = str(author) if author is not None else "[deleted]"
+    handle = str(author) if author is not None else ""
     author_id = _attr(thing, "author_fullname", None) or handle
+    if handle in ("", "[deleted]"):  # a deleted account: no author, never a shared one
+        who = no_author("reddit")
+    else:
+        who = AuthorRecord(platform="reddit", platform_id=str(author_id), handle=handle)
     if is_comment:
         text = str(thing.body)
     else:
@@ -126,7 +130,7 @@ def normalize_thing(thing: Any) -> tuple[MentionRecord, bool]:
     record = MentionRecord(
         source="reddit",
         external_id=str(thing.name),
-        author=AuthorRecord(platform="reddit", platform_id=str(author_id), handle=handle),
+        author=who,
         text=text,
         created_at=datetime.fromtimestamp(float(thing.created_utc), UTC),
         url=thing_url(thing),

@@ -90,3 +90,19 @@ def test_reddit__duplicates_across_polls_once(engine: Engine, run_loop: RunLoop)
         stats = run_loop(src, lambda s: len(fake.listed) >= 4)
     assert sorted(stored(engine)) == ["t1_c1", "t1_c2"]
     assert stats.received == 2  # later polls re-list both: the seen window yields nothing again
+
+
+def test_reddit__a_deleted_account_s_comment_has_no_author(
+    engine: Engine, run_loop: RunLoop
+) -> None:
+    fake = RedditFake(
+        comments=[
+            comment(1, "brightloop is fine", author="[deleted]", author_fullname=None),
+            comment(2, "brightloop is bad", author="[deleted]", author_fullname=None),
+        ]
+    )
+    with serve(fake) as server:
+        run_loop(RedditSource(_reddit(server.url), "comments", "gadgets"), lambda s: s.stored >= 2)
+    rows = stored(engine)
+    assert sorted(rows) == ["t1_c1", "t1_c2"]
+    assert rows["t1_c1"].author_id is None and rows["t1_c2"].author_id is None
