@@ -83,6 +83,7 @@ def _x(settings: Settings) -> Sender:
         user_token=_value(x.user_token),
         user_id=ids[0] if ids else None,
         handle=handles[0] if handles else None,
+        api_base=x.api_base_url,
     )
 
 
@@ -90,6 +91,9 @@ def _reddit(settings: Settings) -> Sender:
     from outbound.senders.reddit import RedditSender
 
     r = settings.sources.reddit
+    token_base = (
+        r.token_url.rstrip("/").removesuffix("/api/v1/access_token") if r.token_url else None
+    )
     why = "; Reddit posts as the script app's account"
     return RedditSender(
         client_id=_require("reddit", "client_id", r.client_id),
@@ -97,6 +101,8 @@ def _reddit(settings: Settings) -> Sender:
         user_agent=r.user_agent,
         username=_require("reddit", "username", r.username, why),
         password=_require("reddit", "password", r.password, why),
+        oauth_url=r.api_base_url,
+        reddit_url=token_base or r.api_base_url,
     )
 
 

@@ -11,29 +11,32 @@ from sqlmodel import Session
 from store import outbox
 from store.models import Author, Case, Mention, OutboxItem
 from tests.cli_helpers import run_cli
+from tests.fakes import reddit_write, x_write
 from tests.fakes.mastodon_write import MastodonWriteFake, serve
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-def _approved_reply(engine: Engine, text: str) -> int:
+def _approved_reply(
+    engine: Engine, text: str, *, platform: str = "mastodon", external_id: str = "7001"
+) -> int:
     with Session(engine) as s:
-        author = Author(platform="mastodon", platform_id="7", handle="critic")
+        author = Author(platform=platform, platform_id="7", handle="critic")
         s.add(author)
         s.flush()
         assert author.id is not None
         mention = Mention(
-            source="mastodon", external_id="7001", author_id=author.id, text="#brightloop broke",
-            created_at=T0,
+            source=platform, external_id=external_id, author_id=author.id,
+            text="#brightloop broke", created_at=T0,
         )  # fmt: skip
         s.add(mention)
         s.flush()
-        case = Case(author_id=author.id, source="mastodon", latest_mention_id=mention.id)
+        case = Case(author_id=author.id, source=platform, latest_mention_id=mention.id)
         s.add(case)
         s.flush()
         assert case.id is not None
         item = outbox.create_draft(
-            s, case_id=case.id, mention_id=mention.id, platform="mastodon", text=text,
+            s, case_id=case.id, mention_id=mention.id, platform=platform, text=text,
             private=False, drafted_by="user:ann", now=T0,
         )  # fmt: skip
         assert item.id is not None
@@ -67,6 +70,35 @@ def test_send__posts_an_approved_reply_once_and_records_it(
         assert row.state == "sent"
         assert row.platform_post_id == fake.sent[0]["id"]
         assert row.url == fake.sent[0]["url"]
+
+
+def test_send__x_and_reddit_post_through_their_configured_api_base(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tweet = _approved_reply(engine, "Sorry! A fix ships today.", platform="x", external_id="55")
+    comment = _approved_reply(
+        engine, "Sorry! A fix ships today, too.", platform="reddit", external_id="t1_c9"
+    )
+    x_fake, reddit_fake = x_write.XWriteFake(), reddit_write.RedditWriteFake()
+    with x_write.serve(x_fake) as x_server, reddit_write.serve(reddit_fake) as reddit_server:
+        for name, value in {
+            "X__SEND": "true", "X__API_BASE_URL": x_server.url, "X__CONSUMER_KEY": "ck",
+            "X__CONSUMER_SECRET": "cs", "X__ACCESS_TOKEN": "at", "X__ACCESS_TOKEN_SECRET": "ats",
+            "REDDIT__SEND": "true", "REDDIT__API_BASE_URL": reddit_server.url,
+            "REDDIT__CLIENT_ID": "id", "REDDIT__CLIENT_SECRET": "secret",
+            "REDDIT__USERNAME": reddit_write.BRAND, "REDDIT__PASSWORD": "pw",
+        }.items():  # fmt: skip
+            monkeypatch.setenv(f"CRITIC2FAN_SOURCES__{name}", value)
+        result = run_cli("--db", db_url, "send", "--for", "2")
+
+    assert result.code == 0, result.err
+    assert "2 sent, 0 failed" in result.out
+    assert [t["text"] for t in x_fake.sent] == ["Sorry! A fix ships today."]
+    assert [c["data"]["parent_id"] for c in reddit_fake.sent] == ["t1_c9"]
+    assert "/api/v1/access_token" in reddit_server.paths()  # signed in at the configured base
+    with Session(engine) as s:
+        rows = [s.get(OutboxItem, tweet), s.get(OutboxItem, comment)]
+    assert [r.state if r else None for r in rows] == ["sent", "sent"]
 
 
 def test_send__a_missing_credential_is_one_line_and_exit_2(
