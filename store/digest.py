@@ -24,7 +24,7 @@ class DayMention:
 
     id: int
     created_at: datetime
-    author_id: int
+    author_id: int | None
     text: str
     label: str | None
     sentiment: float | None

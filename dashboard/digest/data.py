@@ -21,6 +21,7 @@ from core.clock import utcnow
 from dashboard.digest.model import (
     Breach,
     Conversion,
+    CoverageGap,
     CriticRow,
     Digest,
     Headline,
@@ -38,6 +39,7 @@ from store.cases import (
     events_for_cases,
 )
 from store.digest import DayMention, authors_by_id, mention_texts, mentions_between
+from store.gaps import gaps_overlapping
 from store.incidents import incidents_overlapping
 from store.models import Case, CaseEvent
 
@@ -90,6 +92,7 @@ def build_digest(
             )
         )
         digest.incidents = _incidents(s, window)
+        digest.gaps = _gaps(s, window)
         digest.voices = _voices(s, today, VOICES_N)
     log.info(
         "digest for %s: %d mentions, %d new critics", window.day, len(today), len(opened_today)
@@ -280,10 +283,24 @@ def _incidents(s: Session, window: DayWindow) -> list[IncidentRow]:
     ]
 
 
+def _gaps(s: Session, window: DayWindow) -> list[CoverageGap]:
+    return [
+        CoverageGap(
+            source=g.source,
+            start=max(g.start, window.start).astimezone(window.zone),
+            end=min(g.end, window.end).astimezone(window.zone),
+            reason=g.reason,
+            backfilled=g.backfilled,
+        )
+        for g in gaps_overlapping(s, window.start, window.end)
+    ]
+
+
 def _voices(s: Session, today: Sequence[DayMention], n: int) -> list[Voice]:
     by_author: dict[int, list[DayMention]] = defaultdict(list)
     for m in today:
-        by_author[m.author_id].append(m)
+        if m.author_id is not None:  # a post with no known author is nobody's voice
+            by_author[m.author_id].append(m)
     authors = authors_by_id(s, set(by_author))
     ranked = sorted(
         (a for a in authors.values() if not a.is_brand),

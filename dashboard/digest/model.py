@@ -88,6 +88,17 @@ class IncidentRow:
 
 
 @dataclass(frozen=True)
+class CoverageGap:
+    """A time range of the day a collector could not read: posts from it may be missing."""
+
+    source: str
+    start: datetime
+    end: datetime
+    reason: str
+    backfilled: bool
+
+
+@dataclass(frozen=True)
 class Voice:
     """An author who posted today, ranked by reach."""
 
@@ -123,6 +134,7 @@ class Digest:
     conversions: list[Conversion] = field(default_factory=list)
     walkaways: dict[str, int] = field(default_factory=dict)
     incidents: list[IncidentRow] = field(default_factory=list)
+    gaps: list[CoverageGap] = field(default_factory=list)
     voices: list[Voice] = field(default_factory=list)
     hourly: list[HourBucket] = field(default_factory=list)
 

@@ -1,9 +1,12 @@
 """Overview: volume and sentiment over time, response times, SLA hits, the funnel, walk-aways.
 
-Leads switch incident mode here; while an incident is open every page carries a banner.
+Leads switch incident mode here; while an incident is open every page carries a banner. Time
+ranges a collector could not read in the last week (coverage gaps) are listed at the top.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import altair as alt
 import pandas as pd
@@ -12,7 +15,19 @@ import streamlit as st
 from core.errors import Critic2fanError
 from dashboard.auth import Permission
 from dashboard.views import actions, analytics
-from dashboard.views.common import Board, banners, board, open_incident, show_error, window_days
+from dashboard.views.common import (
+    Board,
+    banners,
+    board,
+    escape_md,
+    open_incident,
+    show_error,
+    window_days,
+)
+from store.gaps import recent_gaps
+
+#: How far back the Overview lists coverage gaps not yet backfilled.
+GAP_DAYS = 7
 
 
 @st.cache_data(ttl=60, show_spinner="Counting…")
@@ -120,6 +135,26 @@ def charts(n: dict[str, object]) -> None:
             )
 
 
+def gap_notice(b: Board) -> None:
+    """Time ranges a collector could not read in the last week, not yet searched again."""
+    since = b.clock.now() - timedelta(days=GAP_DAYS)
+    with b.engine.connect() as conn:
+        gaps = recent_gaps(conn, since=since, unbackfilled_only=True)
+    if not gaps:
+        return
+    lines = [
+        f"- **{escape_md(g.source)}**: {g.start:%Y-%m-%d %H:%M} to {g.end:%Y-%m-%d %H:%M} UTC: "
+        f"{escape_md(g.reason)}"
+        for g in gaps[:10]
+    ]
+    more = f"\n\n…and {len(gaps) - 10} more." if len(gaps) > 10 else ""
+    st.warning(
+        f"Coverage gaps: posts from these times may be missing ({len(gaps)}).\n\n"
+        + "\n".join(lines)
+        + more
+    )
+
+
 def incident_switch(b: Board) -> None:
     """Leads switch incident mode on (templated replies pause) or off."""
     current = open_incident(b.engine)
@@ -152,6 +187,7 @@ def render() -> None:
     flash = st.session_state.pop("overview_flash", None)
     if flash:
         st.success(flash)
+    gap_notice(b)
     if b.can(Permission.SWITCH_INCIDENT):
         incident_switch(b)
     days = window_days("overview_window")
