@@ -24,10 +24,13 @@ from core.records import AuthorRecord, MentionRecord
 from listener.base import Fetched, deletion_notice
 from listener.matching import Matcher
 from listener.push import PushStream
+from store.gaps import GapLog
 
 log = logging.getLogger(__name__)
 
 POST = "app.bsky.feed.post"
+#: The #info advisory Jetstream sends when a cursor is older than what it keeps.
+OUTDATED_CURSOR = "OutdatedCursor"
 DEFAULT_JETSTREAM = "wss://jetstream.us-east.bsky.network/xrpc"
 PROFILE_BATCH = 25
 #: The longest a matching post is held so that its author's lookup can be shared.
@@ -192,6 +195,8 @@ class BlueskySource:
         self.profile_wait_s = profile_wait_s
         self._client: Any = None
         self._closed = False
+        #: Where a range Jetstream no longer holds is recorded (the runner hands one over).
+        self.gaps: GapLog | None = None
 
     def _make_client(self, cursor: str | None) -> Any:
         from atproto_jetstream import JetstreamClient
@@ -223,8 +228,20 @@ class BlueskySource:
         pending_since = 0.0
         position = int(cursor) if cursor and cursor.isdigit() else 0
         quiet = 0
+        #: Set when Jetstream says the cursor is older than it keeps: the range from there to
+        #: the first event it replays is lost, and recorded as a gap.
+        lost_from: int | None = None
+        notice = ""
         try:
             for event in _live(client, tick=min(_TICK_S, self.profile_wait_s)):
+                if getattr(event, "name", None) == OUTDATED_CURSOR:
+                    if position:
+                        lost_from, notice = position, str(getattr(event, "message", ""))
+                    continue
+                if lost_from is not None and getattr(event, "collection", None):
+                    resumed = time_us(getattr(event, "witnessed_at", None) or event.time) or 0
+                    self._record_lost(lost_from, resumed, notice)
+                    lost_from = None
                 if event is None or getattr(event, "collection", None) != POST:
                     if pending and time.monotonic() - pending_since >= self.profile_wait_s:
                         yield from self._flush(pending)
@@ -267,6 +284,13 @@ class BlueskySource:
             raise SourceUnavailable(f"jetstream: {text}", source="bluesky") from None
         finally:
             self._client = None
+
+    def _record_lost(self, start_us: int, end_us: int, notice: str) -> None:
+        if self.gaps is None or end_us <= start_us:
+            return
+        start = datetime.fromtimestamp(start_us / 1_000_000, UTC)
+        end = datetime.fromtimestamp(end_us / 1_000_000, UTC)
+        self.gaps.record(self.name, start, end, f"Jetstream no longer held this range ({notice})")
 
     def _flush(self, pending: list[tuple[Any, int]]) -> Iterator[Fetched]:
         if not pending:

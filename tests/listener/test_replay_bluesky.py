@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from listener.loop import LoopStats
 from listener.sources.bluesky import POST, BlueskySource, time_us
+from store.gaps import GapLog, recent_gaps
 from store.models import Author, Mention
 from store.writer import load_cursor
 from tests.fakes.bluesky import JetstreamFake
@@ -55,11 +56,17 @@ class AppView:
         return Reply(body={"profiles": [self.profiles[a] for a in actors if a in self.profiles]})
 
 
-def _run(fake: JetstreamFake, run_loop: RunLoop, until: Callable[[LoopStats], bool]) -> str:
+def _run(
+    fake: JetstreamFake,
+    run_loop: RunLoop,
+    until: Callable[[LoopStats], bool],
+    gaps: GapLog | None = None,
+) -> str:
     appview = AppView()
     ws = FakeWebSocketServer(fake.handle, subprotocols=["xrpc.v1.json"])
     with ws, FakeHTTPServer(appview.route) as http:
         src = BlueskySource(ws.url + "/xrpc", http.url, MATCHER, reconnect_delay=lambda: 0.01)
+        src.gaps = gaps
         run_loop(src, until)
         src.profiles.close()
     return src.name
@@ -136,7 +143,16 @@ def test_replay__restart_below_retention_is_told_and_goes_on(
             },
         }
     )
-    again = JetstreamFake(scripts=[[outdated, *_frames("jetstream_connection_2.jsonl")[1:]]])
-    _run(again, run_loop, lambda s: s.stored >= 2)
+    again_frames = _frames("jetstream_connection_2.jsonl")[1:]
+    again = JetstreamFake(scripts=[[outdated, *again_frames]])
+    _run(again, run_loop, lambda s: s.stored >= 2, gaps=GapLog(engine))
     assert again.cursors[0] == str(int(saved) - 5_000_000)  # a timestamp cursor, rewound 5 s
     assert len(_rows(engine)) == 5
+    with engine.connect() as conn:
+        gaps = recent_gaps(conn, since=datetime(2000, 1, 1, tzinfo=UTC))
+    assert len(gaps) == 1, gaps  # the range Jetstream no longer held is on record
+    first_replayed = json.loads(again_frames[0])["payload"]["witnessed_at"]
+    assert gaps[0].source == name
+    assert gaps[0].start == datetime.fromtimestamp(int(saved) / 1e6, UTC)
+    assert gaps[0].end == _at(first_replayed)
+    assert "OutdatedCursor" not in gaps[0].reason and "retention floor" in gaps[0].reason
