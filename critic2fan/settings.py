@@ -66,9 +66,6 @@ class Settings(BaseSettings):
     imports: ImportSettings = Field(
         default_factory=ImportSettings, description="Limits on the files `import` reads."
     )
-    send_replies: bool = Field(
-        False, description="Send approved replies through the platforms (off: record only)."
-    )
     secret_key: SecretStr | None = Field(
         None, description="Signs board login cookies and salts anonymized exports."
     )
@@ -87,6 +84,17 @@ class Settings(BaseSettings):
         if toml_path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_global_send_switch(cls, data: Any) -> Any:
+        """The one ``send_replies`` switch became a switch per platform: say so clearly."""
+        if isinstance(data, dict) and "send_replies" in data:
+            raise ValueError(
+                "send_replies is replaced by sources.<name>.send, one switch per platform "
+                "(e.g. sources.mastodon.send = true); see docs/sending.md"
+            )
+        return data
 
     @model_validator(mode="after")
     def _resolve_cache_dir(self) -> Settings:

@@ -28,7 +28,6 @@ class BoardContext:
     brand: BrandSettings = field(default_factory=BrandSettings)
     playbook_path: Path | None = None
     facts_path: Path | None = None
-    send_replies: bool = False
     #: The platforms whose approved replies the sender worker posts (``sources.<name>.send``);
     #: elsewhere staff copy the reply and post it by hand.
     sending_platforms: frozenset[str] = frozenset()

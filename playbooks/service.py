@@ -10,8 +10,8 @@ sender worker (``outbound.worker``) posts it once; the playbook runner counts it
 reply when it is sent (:func:`count_sent_reply`), and once only, whether the worker's record or the
 listener's echo of the brand's post comes first. Every step is a ``CaseEvent`` naming the user.
 
-With ``Settings.send_replies`` off (the default) :func:`record_reply` records a reply typed on
-the platform by hand as the staff reply at once.
+:func:`record_reply` records a reply staff typed on the platform by hand as the staff reply at
+once (the way to work a platform whose sending is off).
 """
 
 from __future__ import annotations
@@ -82,19 +82,12 @@ def record_reply(
     text: str,
     now: datetime,
     *,
-    send_replies: bool = False,
     playbook: Playbook | None = None,
 ) -> Case:
-    """Record a staff reply (dry run), or with sending on, draft it and ask for approval."""
+    """Record a reply staff posted on the platform by hand as the case's staff reply."""
     actor, text = actor_of(user), _clean(text, "reply")
     with session_scope(engine) as session:
         row = _case(session, case_id)
-        if send_replies:
-            item = _draft(session, row, actor, text, now, private=False, mention_id=None)
-            assert item.id is not None
-            outbox.submit_for_approval(session, item.id, by=actor, now=now)
-            _trail(session, item, "reply_pending", actor, now, body=text)
-            return row
         return _apply(
             session, row, StaffReply(actor, text), now, playbook, data={"status": "recorded"}
         )

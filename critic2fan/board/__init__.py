@@ -113,7 +113,6 @@ def board_context(settings: Settings, *, demo: bool) -> BoardContext:
         brand=settings.brand,
         playbook_path=settings.playbook_path,
         facts_path=settings.facts_path,
-        send_replies=settings.send_replies,
         sending_platforms=sending_platforms(settings),
         secret_key=settings.secret_key,
         refresh_seconds=settings.board.refresh_seconds,

@@ -24,9 +24,7 @@ log = logging.getLogger(__name__)
 
 def record_reply(b: Board, case_id: int, text: str) -> str:
     """Record a reply staff posted on the platform by hand (where the board does not send)."""
-    service.record_reply(
-        b.engine, case_id, b.actor, text, b.now(), send_replies=False, playbook=playbook()
-    )
+    service.record_reply(b.engine, case_id, b.actor, text, b.now(), playbook=playbook())
     return "Reply recorded."
 
 

@@ -134,3 +134,15 @@ def test_board_settings__session_and_lockout_limits_are_checked(
     monkeypatch.setenv(f"CRITIC2FAN_BOARD__{name}", value)
     with pytest.raises(ConfigError, match=f"board.{name.lower()}"):
         load_settings()
+
+
+def test_settings__the_old_global_send_switch_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from core.errors import ConfigError
+
+    monkeypatch.setenv("CRITIC2FAN_SEND_REPLIES", "true")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    message = str(err.value)
+    assert "sources.<name>.send" in message and "\n" not in message

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from core.errors import InputError
 from playbooks import service
 from playbooks.runner import process_pending
+from store.engine import session_scope
 from store.models import Case, CaseEvent, GoodwillLedger, Incident, User
 
 
@@ -44,9 +45,12 @@ def test_record_reply__dry_run_records_reply_and_moves_stage(engine, case_id, pb
     assert reply.actor == "user:ann" and reply.data["status"] == "recorded"
 
 
-def test_record_reply__with_sending_on_needs_approval(engine, case_id, pb, t0) -> None:
-    row = service.record_reply(engine, case_id, "ann", "Hi", t0, send_replies=True, playbook=pb)
-    assert row.stage == "acknowledge"
+def test_submitted_reply__needs_approval_and_counts_only_once_sent(engine, case_id, pb, t0) -> None:
+    draft = service.draft_reply(engine, case_id, "ann", "Hi", t0)
+    assert draft.id is not None
+    service.submit_reply(engine, draft.id, "ann", t0)
+    with session_scope(engine) as session:
+        assert session.get(Case, case_id).stage == "acknowledge"  # type: ignore[union-attr]
     pending = [e for e in _events(engine, case_id) if e.kind == "reply_pending"][0]
     _lead(engine)
     item = service.approve_reply(engine, pending.data["outbox_id"], "lee", t0)
