@@ -137,11 +137,13 @@ def test_board_settings__session_and_lockout_limits_are_checked(
 
 
 def test_settings__the_old_global_send_switch_is_one_clear_error(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from core.errors import ConfigError
 
-    monkeypatch.setenv("CRITIC2FAN_SEND_REPLIES", "true")
+    config = tmp_path / "critic2fan.toml"
+    config.write_text("send_replies = true\n", encoding="utf-8")
+    monkeypatch.setenv("CRITIC2FAN_CONFIG", str(config))
     with pytest.raises(ConfigError) as err:
         load_settings()
     message = str(err.value)
