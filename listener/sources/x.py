@@ -417,6 +417,10 @@ class XSource:
         if not isinstance(payload, dict):
             return Fetched(None, problem="x: a stream line was not an object")
         data = payload.get("data")
+        if data is None and _disconnected(payload):
+            raise SourceUnavailable(
+                "x: the stream was disconnected upstream (operational-disconnect)", source="x"
+            )
         deleted = (data or {}).get("delete", {}).get("tweet") if isinstance(data, dict) else None
         if isinstance(deleted, dict) and deleted.get("id"):
             return Fetched(deletion_notice("x", str(deleted["id"])))
@@ -444,6 +448,14 @@ def _events(push: PushStream[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
         raise
     except Exception as exc:
         raise SourceUnavailable(f"x: {exc}", source="x") from None
+
+
+def _disconnected(payload: dict[str, Any]) -> bool:
+    """True for X's notice that it is closing the stream (``operational-disconnect``)."""
+    errors = payload.get("errors")
+    return isinstance(errors, list) and any(
+        isinstance(e, dict) and e.get("title") == "operational-disconnect" for e in errors
+    )
 
 
 def _fetched(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> Fetched:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -130,6 +131,8 @@ class XFake:
     users: list[dict[str, Any]] = field(default_factory=lambda: list(USERS))
     #: Recent search's reach: set it to refuse older ``since_id``/``start_time`` as X does.
     window: timedelta | None = None
+    #: Recorded search answers, served in order before ``tweets`` is searched.
+    search_pages: list[Reply] = field(default_factory=list)
     _next_rule: int = 1
 
     def route(self, req: Request) -> Reply:
@@ -156,6 +159,8 @@ class XFake:
         return Reply(404, {"title": "Not Found"})
 
     def _search(self, req: Request) -> Reply:
+        if self.search_pages:
+            return self.search_pages.pop(0)
         since_arg, start_arg = req.arg("since_id"), req.arg("start_time")
         if self.window is not None:
             edge = datetime.now(UTC) - self.window
@@ -177,6 +182,22 @@ class XFake:
             if found
             else {"meta": meta}
         )
+
+
+def replay(path: Path) -> XFake:
+    """A fake that answers as recorded in ``path`` (``tests/fixtures/x/*.json``).
+
+    ``search`` is the sequence of recent-search (or mentions timeline) answers, each
+    ``{"status": 200, "body": {...}}``; ``stream`` is a list of connections, each a list of
+    raw lines (``"\\r\\n"`` alone is a keep-alive).
+    """
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    fake = XFake(
+        search_pages=[Reply(p.get("status", 200), p["body"]) for p in recorded.get("search", [])],
+        stream_scripts=[[line.encode() for line in c] for c in recorded.get("stream", [])],
+    )
+    fake.stream_drop = bool(recorded.get("stream"))
+    return fake
 
 
 def serve(fake: XFake) -> FakeHTTPServer:
