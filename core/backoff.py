@@ -13,10 +13,11 @@ the only waiting is :meth:`Backoff.retry`'s, through an injectable ``sleep``.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from core.clock import SYSTEM_CLOCK, Clock
@@ -97,3 +98,17 @@ class Backoff:
                     log.warning("attempt %d failed (%s); retrying in %.1fs", attempt, exc, delay)
                 sleep(delay)
                 attempt += 1
+
+
+def reset_in(seconds_left: str | float | None, *, clock: Clock = SYSTEM_CLOCK) -> datetime | None:
+    """When a rate-limit window resets, from a header that gives the seconds left in it
+    (Reddit's ``x-ratelimit-reset``); None when it is absent or not a number."""
+    if seconds_left is None or seconds_left == "":
+        return None
+    try:
+        seconds = float(seconds_left)
+    except ValueError:
+        return None
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return clock.now() + timedelta(seconds=seconds)

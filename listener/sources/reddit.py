@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from core.backoff import reset_in
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceError, SourceRateLimited, SourceUnavailable
 from core.records import AuthorRecord, MentionRecord, no_author
@@ -155,13 +156,7 @@ def translate_error(exc: Exception, *, clock: Clock = SYSTEM_CLOCK) -> SourceErr
 
     if isinstance(exc, pe.TooManyRequests):
         headers = exc.response.headers if exc.response is not None else {}
-        reset = headers.get("x-ratelimit-reset")
-        reset_at = None
-        if reset:
-            try:  # Reddit sends the seconds left in the window
-                reset_at = clock.now() + timedelta(seconds=float(reset))
-            except ValueError:
-                reset_at = None
+        reset_at = reset_in(headers.get("x-ratelimit-reset"), clock=clock)
         return SourceRateLimited("reddit: rate limited", source="reddit", reset_at=reset_at)
     if isinstance(exc, pe.OAuthException | pe.Forbidden | pe.InvalidToken):
         return SourceAuthError(f"reddit: credentials refused ({exc})", source="reddit")

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from prawcore.sessions import FiniteRetryStrategy
 
+from core.backoff import reset_in
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
 from outbound.base import OutgoingReply, SendRejected, SentReceipt
@@ -180,12 +181,7 @@ def translate_error(exc: Exception, *, clock: Clock = SYSTEM_CLOCK) -> Exception
         return SendRejected(words, source="reddit")
     if isinstance(exc, pe.TooManyRequests):
         reset = exc.response.headers.get("x-ratelimit-reset") if exc.response is not None else None
-        reset_at = None
-        if reset:
-            try:  # Reddit sends the seconds left in the window
-                reset_at = clock.now() + timedelta(seconds=float(reset))
-            except ValueError:
-                reset_at = None
+        reset_at = reset_in(reset, clock=clock)
         return SourceRateLimited("reddit: rate limited", source="reddit", reset_at=reset_at)
     if isinstance(exc, pe.ServerError | pe.RequestException):
         return SourceUnavailable(f"reddit: {type(exc).__name__}: {exc}", source="reddit")

@@ -32,3 +32,13 @@ def test_fixed_clock__converts_other_zones_and_naive_times_to_utc() -> None:
     assert clock.now() == datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     assert clock.now().utcoffset() == timedelta(0)
     assert as_utc(datetime(2026, 3, 1, 12, 0)) == datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def test_reset_in__seconds_left_from_the_clock_or_none() -> None:
+    from core.backoff import reset_in
+
+    clock = FixedClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    assert reset_in("42", clock=clock) == datetime(2026, 3, 1, 12, 0, 42, tzinfo=UTC)
+    assert reset_in(1.5, clock=clock) == datetime(2026, 3, 1, 12, 0, 1, 500000, tzinfo=UTC)
+    for unusable in (None, "", "soon", "nan", "inf", "-3"):
+        assert reset_in(unusable, clock=clock) is None
