@@ -45,11 +45,25 @@ class SetTimer:
     due: datetime | None
 
 
+#: The assignee of an escalated case while no one with the role holds it: the role's queue
+#: (``queue:lead``), which the board's queue filters by and auto-assignment leaves alone.
+QUEUE_PREFIX = "queue:"
+
+
+def role_queue(role: str) -> str:
+    """The pseudo-assignee naming ``role``'s queue (``queue:lead``)."""
+    return QUEUE_PREFIX + role
+
+
 @dataclass(frozen=True, slots=True)
 class Escalate:
-    """An SLA was breached: a lead should look."""
+    """An SLA was breached: someone with ``to_role`` (a lead) should look.
 
-    to: str
+    The engine names the role, never a person: the edge picks the lead (or the role's queue)
+    and never hands the case back to the staff member who let the SLA run out.
+    """
+
+    to_role: str
     reason: str
 
 

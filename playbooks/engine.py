@@ -32,6 +32,7 @@ from playbooks.actions import (
     SetTimer,
     StageChanged,
     SuggestReply,
+    role_queue,
 )
 from playbooks.events import (
     CriticPost,
@@ -329,11 +330,14 @@ def _on_timer(case: CaseState | None, ev: TimerFired, now: datetime, pb: Playboo
     if case.timer_kind == TIMER_NO_ANSWER:
         days = pb.walk_away.no_answer_days
         return _close(d, WALK_AWAY, f"no answer for {days:g} days", now, actions, "no_answer")
-    to = case.assignee or pb.escalation.assign_to
     minutes = pb.sla_minutes.for_stage(case.stage)
-    actions.append(Escalate(to, f"{case.stage} SLA of {minutes} minutes breached"))
+    reason = f"{case.stage} SLA of {minutes} minutes breached"
+    role = pb.escalation.assign_to
+    actions.append(Escalate(role, reason))
     actions.append(SetTimer(None, None))
-    d.update(escalated=True, assignee=to, timer_due=None, timer_kind=None, updated_at=now)
+    # The role's queue holds the case; the edge, which knows who is on staff, hands it to a lead.
+    queue = role_queue(role)
+    d.update(escalated=True, assignee=queue, timer_due=None, timer_kind=None, updated_at=now)
     return _done(d, now, pb, actions)
 
 

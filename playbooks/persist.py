@@ -24,15 +24,29 @@ from playbooks.actions import (
     SetTimer,
     StageChanged,
     SuggestReply,
+    role_queue,
 )
 from playbooks.engine import advance
 from playbooks.events import Event
 from playbooks.schema import Playbook
-from playbooks.state import CaseState, state_from_json, state_to_json
+from playbooks.state import CaseState, evolve, state_from_json, state_to_json
+from store.board import open_load
 from store.models import Case, CaseEvent
+from store.users import active_staff
 
 #: Keys in ``Case.state`` kept by the edge next to the engine's own fields.
 EDGE_KEY = "_edge"
+
+
+def pick_lead(session: Session, role: str, *, never: str | None) -> str:
+    """Who takes an escalation: the active user with ``role`` holding the fewest open cases
+    (ties by name), never ``never`` (the current assignee); else the role's queue."""
+    conn = session.connection()
+    leads = [u for u in active_staff(conn, roles=(role,)) if u != never]
+    if not leads:
+        return role_queue(role)
+    load = open_load(conn, leads)
+    return min(leads, key=lambda u: (load[u], u))
 
 
 @dataclass
@@ -83,6 +97,13 @@ def apply_event(
         return Applied(row, new, actions)
     if old is not None and new.opened_at != old.opened_at:
         row = None  # a post after a closed case opened a new one
+    escalation = next((a for a in actions if isinstance(a, Escalate)), None)
+    lead: str | None = None
+    if escalation is not None:
+        lead = pick_lead(
+            session, escalation.to_role, never=old.assignee if old is not None else None
+        )
+        new = evolve(new, {"assignee": lead})
     if row is None:
         row = Case(author_id=new.author_id, topic=new.topic, source=source, opened_at=now)
     _copy_state(row, new)
@@ -93,6 +114,8 @@ def apply_event(
     mention_id = getattr(event, "mention_id", None)
     for action in actions:
         ev = _case_event(row.id, action, who, now, mention_id)
+        if isinstance(action, Escalate):
+            ev.data = {"to": lead, "role": action.to_role}
         if data and isinstance(action, Recorded):
             ev.data = {**ev.data, **data}
         session.add(ev)
@@ -143,7 +166,7 @@ def _case_event(
         ev.kind = "timer"
         ev.data = {"timer": action.kind, "due": action.due.isoformat() if action.due else None}
     elif isinstance(action, Escalate):
-        ev.kind, ev.reason, ev.data = "escalated", action.reason, {"to": action.to}
+        ev.kind, ev.reason, ev.data = "escalated", action.reason, {"role": action.to_role}
     elif isinstance(action, RecommendWalkAway):
         ev.kind, ev.reason = "walkaway_recommended", action.reason
         ev.data = {"details": list(action.details)}

@@ -164,14 +164,16 @@ def test_timer_fired__no_answer_walks_away(pb, post, t0) -> None:
     assert not case.is_open
 
 
-def test_timer_fired__sla_breach_escalates_to_lead(pb, post, t0) -> None:
-    case = _open(pb, post, t0)
+def test_timer_fired__sla_breach_escalates_to_the_lead_role(pb, post, t0) -> None:
+    case = replace(_open(pb, post, t0), assignee="ann")
     assert case.timer_due is not None
     breached, actions = advance(case, TimerFired(), case.timer_due, pb)
-    assert breached is not None and breached.escalated and breached.assignee == "lead"
-    assert breached.timer_due is None and breached.is_open
+    assert breached is not None and breached.escalated and breached.is_open
+    assert breached.timer_due is None
     assert breached.priority > case.priority
-    assert _of(actions, Escalate)[0].to == pb.escalation.assign_to
+    # The engine names the role; the edge picks the person (never the assignee, ann).
+    assert _of(actions, Escalate)[0].to_role == pb.escalation.assign_to == "lead"
+    assert breached.assignee == "queue:lead"
 
 
 def test_timer_fired__before_due_does_nothing(pb, post, t0) -> None:

@@ -141,7 +141,8 @@ def test_fire_due_timers__sla_breach_escalates_with_live_clock(engine, feed, pb,
     process_pending(engine, pb, now=t0 + timedelta(minutes=1))
     fired = fire_due_timers(engine, pb, t0 + timedelta(hours=3))
     (case,) = _cases(engine)
-    assert fired == 1 and case.assignee == pb.escalation.assign_to and case.timer_due is None
+    # No lead on staff: the case waits in the lead queue.
+    assert fired == 1 and case.assignee == "queue:lead" and case.timer_due is None
 
 
 def test_cli_playbook_run__works_pending_mentions(db_url, engine, feed, t0) -> None:
