@@ -213,7 +213,10 @@ def _open(ev: CriticPost, now: datetime, pb: Playbook) -> Result:
     if ev.troll >= pb.thresholds.troll_likely:
         _recommend(d, "troll", ev.troll_reasons, actions)
     else:
-        actions.append(_suggest(d, ev.fact_ids, ev.followers >= pb.private.min_followers))
+        private = ev.followers >= pb.private.min_followers
+        if private:  # a large audience: invite them to a private conversation from the start
+            d["private_suggested"] = True
+        actions.append(_suggest(d, ev.fact_ids, private))
     if ev.incident:
         actions.append(IncidentTag(True, "opened during an incident"))
         actions.append(AlertLeads("new critic during an incident"))
