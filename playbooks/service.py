@@ -33,7 +33,7 @@ from playbooks.events import Event, GoodwillGiven, IncidentMode, StaffOverride, 
 from playbooks.loader import load_active_playbook
 from playbooks.persist import Applied, apply_event, state_of
 from playbooks.schema import Playbook
-from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS
+from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS, CaseState
 from playbooks.templates import render_reply
 from store import outbox
 from store.casework import goodwill_spent, open_case_id, open_cases_to_tag
@@ -439,19 +439,41 @@ def suggested_reply(engine: Engine, case_id: int, playbook: Playbook | None = No
         row = _case(session, case_id)
         state = state_of(row)
         author = session.get(Author, row.author_id)
-    if state is None or state.incident:
+    stage = reply_stage(state) if state is not None else ""
+    if state is None or state.incident or not stage:
         return ""
     name = ""
     if author is not None:
         name = clean_name(author.display_name) or f"@{clean_name(author.handle)}"
     return render_reply(
         pb,
-        state.stage,
+        stage,
         state.topic,
         name=name,
         fact_ids=state.facts,
         private=state.private_suggested,
     )
+
+
+#: Walk-away reasons after which staff stop answering (the one calm reply was the last word).
+SILENT_WALKAWAYS = frozenset({"troll", "bad_faith"})
+
+
+def reply_stage(state: CaseState) -> str:
+    """Whose template the suggested reply uses: ``fan`` (a thank-you) once the critic became a
+    fan; ``walk_away`` (a courteous last word) when a walk-away is confirmed, or recommended
+    after staff have answered, except for trolls and bad faith; else the case's stage."""
+    if state.stage == WALK_AWAY:
+        return WALK_AWAY if state.walkaway_reason not in SILENT_WALKAWAYS else ""
+    recommended = state.walkaway_recommended
+    if state.is_open and recommended is not None and state.staff_replies > 0:
+        return WALK_AWAY if recommended not in SILENT_WALKAWAYS else state.stage
+    return state.stage
+
+
+def offers_reply(state: CaseState) -> bool:
+    """True when the board offers a reply form: open cases, fans and courteous walk-aways."""
+    return state.is_open or bool(reply_stage(state))
 
 
 # -- helpers ---------------------------------------------------------------------------------

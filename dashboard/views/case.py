@@ -29,6 +29,8 @@ from dashboard.views.common import (
     run_action,
 )
 from dashboard.views.outbox import CANCELLABLE_STATES, outbox_row
+from playbooks.persist import state_of
+from playbooks.service import offers_reply
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 from store.models import Mention
 from store.outbox import outbox_for_case
@@ -356,6 +358,11 @@ def render() -> None:
             may_reopen = detail.case.stage == WALK_AWAY and b.can(Permission.WORK_CASES)
             if may_reopen and st.button("Reopen this case", key="case_reopen"):
                 _do(lambda: actions.reopen(b, detail.case.id or 0))
+            state = state_of(detail.case)
+            if b.can(Permission.WORK_CASES) and state is not None and offers_reply(state):
+                # A new fan gets a thank-you; a courteous walk-away its last word.
+                st.subheader("Reply")
+                reply_tab(b, detail)
         else:
             st.info("Your role can read cases but not work them.")
         case_outbox(b, detail.case.id or 0)
