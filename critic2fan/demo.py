@@ -1,7 +1,10 @@
 """The demo: the bundled sample, scored and worked by the playbook, ready for the board.
 
-Sample times are shifted once so the two weeks end just before the first demo run; the
-shift is remembered in the store so running the demo again changes nothing. That remembered
+Sample times are shifted at the first load so the two weeks end minutes before that load:
+every post's time and every account's creation date move by the same amount (so an account's
+age at each post stays what the sample wrote), and the playbook's replay ends at the present,
+so the SLA of a case opened minutes ago is still running. The shift is remembered in the store
+so running the demo again changes nothing. That remembered
 shift also marks the database as the demo's: the demo loads its sample only into an empty
 database or one holding nothing but the sample it loaded itself (no staff accounts, every
 mention from the sample), and refuses any other (:func:`check_demo_database`).
@@ -15,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from core.clock import utcnow
+from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import ConfigError
 from core.records import MentionRecord
 from store.contents import mention_keys_up_to
@@ -36,8 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SHIFT_CURSOR = "demo:time_shift_s"
-#: The sample ends this long before the first demo run, so the newest cases are fresh.
-LEAD_TIME = timedelta(hours=2)
+#: The sample's newest post is this old at the first demo run, so the newest cases are fresh.
+LEAD_TIME = timedelta(minutes=5)
 
 
 @dataclass
@@ -53,8 +56,8 @@ class DemoSummary:
     closed_by_outcome: dict[str, int] = field(default_factory=dict)
 
 
-def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
-    """Import, score and work the sample; idempotent (a second run adds no rows)."""
+def run_demo(actx: AppContext, *, clock: Clock = SYSTEM_CLOCK) -> DemoSummary:
+    """Import, score and work the sample up to ``clock``'s now; a second run adds no rows."""
     from core.config import BrandAccounts
     from listener.importer import import_file
     from listener.matching import BrandIdentity
@@ -62,20 +65,28 @@ def run_demo(actx: AppContext, *, now: datetime | None = None) -> DemoSummary:
 
     engine = actx.engine()
     check_demo_database(engine)
-    now = now or utcnow()
+    now = clock.now()
     shift = _time_shift(engine, now)
     # The sample is Brightloop's: its accounts are the default brand.accounts, whatever is set.
     brand = BrandIdentity.from_settings(BrandAccounts())
 
     def shifted(record: MentionRecord) -> MentionRecord:
-        return record.model_copy(update={"created_at": record.created_at + shift})
+        return shift_record(record, shift)
 
-    report = import_file(engine, MENTIONS_PATH, brand=brand, transform=shifted)
+    report = import_file(engine, MENTIONS_PATH, brand=brand, now=now, transform=shifted)
     _score(actx, engine)
-    _work_playbook(actx, engine, now)
+    _work_playbook(actx, engine, now, clock)
     summary = summarize(engine)
     summary.bad_rows = len(report.bad)
     return summary
+
+
+def shift_record(record: MentionRecord, shift: timedelta) -> MentionRecord:
+    """``record`` moved in time by ``shift``: the post's time and its author's account date."""
+    author = record.author
+    if author.account_created is not None:
+        author = author.model_copy(update={"account_created": author.account_created + shift})
+    return record.model_copy(update={"created_at": record.created_at + shift, "author": author})
 
 
 def check_demo_database(engine: Engine) -> None:
@@ -140,12 +151,13 @@ def _score(actx: AppContext, engine: Engine) -> None:
     score_pending(engine, scorer, batch_size=actx.settings.model.batch_size, progress=True)
 
 
-def _work_playbook(actx: AppContext, engine: Engine, now: datetime) -> None:
+def _work_playbook(actx: AppContext, engine: Engine, now: datetime, clock: Clock) -> None:
+    """Replay the sample at each post's own time, then bring every case's timers up to now."""
     from playbooks import load_active_playbook
     from playbooks.runner import fire_due_timers, process_pending
 
     playbook = load_active_playbook(actx.settings.playbook_path, actx.settings.facts_path)
-    process_pending(engine, playbook)
+    process_pending(engine, playbook, clock=clock)
     fire_due_timers(engine, playbook, now)
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
-from store.models import Case, CaseEvent, Mention, Score
+from core.clock import FixedClock, as_utc
+from critic2fan.demo import LEAD_TIME, SHIFT_CURSOR, run_demo
+from store.models import Author, Case, CaseEvent, Mention, Score
+from store.writer import load_cursor
 from tests.cli_helpers import run_cli
 
 pytestmark = pytest.mark.slow
@@ -83,3 +89,87 @@ def _deleted(db_url: str) -> int:
         return session.execute(
             select(func.count()).select_from(Mention).where(Mention.deleted.is_(True))  # type: ignore[attr-defined]
         ).scalar_one()
+
+
+# -- the timeline, on a clock that stands still ------------------------------------------------
+
+#: Well after the sample's two weeks, so the shift moves every post forward.
+LOADED_AT = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class ClockedDemo:
+    clock: FixedClock
+    first: dict[str, list[tuple[object, ...]]]
+    second: dict[str, list[tuple[object, ...]]]
+    engine: Engine
+
+
+def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the demo's tables, as plain sorted tuples."""
+    with Session(engine) as session:
+        return {
+            table.__name__: sorted(
+                tuple(str(value) for value in row.model_dump().values())
+                for row in session.execute(select(table)).scalars()
+            )
+            for table in (Mention, Author, Score, Case, CaseEvent)
+        }
+
+
+@pytest.fixture(scope="module")
+def clocked_demo(tmp_path_factory: pytest.TempPathFactory) -> ClockedDemo:
+    from critic2fan.context import AppContext
+
+    folder: Path = tmp_path_factory.mktemp("clocked")
+    actx = AppContext.from_options(db=f"sqlite:///{folder / 'demo.db'}")
+    clock = FixedClock(LOADED_AT)
+    run_demo(actx, clock=clock)
+    first = _rows(actx.engine())
+    run_demo(actx, clock=clock)
+    return ClockedDemo(clock, first, _rows(actx.engine()), actx.engine())
+
+
+def test_demo__newest_mention_is_minutes_old_at_load(clocked_demo: ClockedDemo) -> None:
+    with Session(clocked_demo.engine) as session:
+        newest = session.execute(select(func.max(Mention.created_at))).scalar_one()
+    age = clocked_demo.clock.now() - as_utc(newest)
+
+    assert timedelta(0) < age <= LEAD_TIME + timedelta(minutes=1)
+
+
+def test_demo__account_dates_move_with_the_posts(clocked_demo: ClockedDemo) -> None:
+    shift = timedelta(seconds=float(load_cursor(clocked_demo.engine, SHIFT_CURSOR) or "nan"))
+    with Session(clocked_demo.engine) as session:
+        author = session.execute(
+            select(Author).where(col(Author.handle) == "modemowen")
+        ).scalar_one()
+
+    # the sample writes this account as created 2018-06-15T15:33:31Z
+    created = datetime(2018, 6, 15, 15, 33, 31, tzinfo=UTC)
+    assert author.account_created is not None
+    assert as_utc(author.account_created) == created + shift
+
+
+def test_demo__second_load_changes_nothing(clocked_demo: ClockedDemo) -> None:
+    assert {k: len(v) for k, v in clocked_demo.second.items()} == {
+        k: len(v) for k, v in clocked_demo.first.items()
+    }
+    assert clocked_demo.second == clocked_demo.first
+
+
+def test_demo__fresh_cases_are_within_their_sla(clocked_demo: ClockedDemo) -> None:
+    now = clocked_demo.clock.now()
+    with Session(clocked_demo.engine) as session:
+        waiting = [
+            case
+            for case in session.execute(select(Case).where(col(Case.is_open))).scalars()
+            if case.sla_due is not None
+        ]
+    fresh = [c for c in waiting if now - as_utc(c.updated_at) < timedelta(minutes=60)]
+    overdue = [c for c in waiting if as_utc(c.sla_due) < now]
+
+    # the replay ends at the present: a case its critic opened minutes ago still has time
+    assert fresh, "the sample's newest critics have cases waiting on staff"
+    assert all(as_utc(c.sla_due) >= now for c in fresh)
+    assert len(overdue) < len(waiting)
