@@ -39,7 +39,7 @@ def test_load_playbook__default_has_brand_topics_and_facts() -> None:
 
 
 def test_load_playbook__out_of_range_value_names_its_line(copy: Path) -> None:
-    line = _replace_line(copy, "troll_likely: 0.7", "troll_likely: 7")
+    line = _replace_line(copy, "troll_likely: 0.6", "troll_likely: 7")
     with pytest.raises(PlaybookError) as info:
         load_playbook(copy)
     assert info.value.line == line and "troll_likely" in str(info.value)
@@ -120,7 +120,7 @@ def test_cli_validate__good_file_exits_zero() -> None:
 
 
 def test_cli_validate__broken_file_exits_nonzero_with_line(copy: Path) -> None:
-    line = _replace_line(copy, "troll_likely: 0.7", "troll_likely: high")
+    line = _replace_line(copy, "troll_likely: 0.6", "troll_likely: high")
     result = run_cli("playbook", "validate", str(copy))
     assert result.code != 0 and f"{copy}:{line}:" in result.err
 
