@@ -141,9 +141,7 @@ def features(
         if all(mid != m.id for mid, _ in own):
             own.append((m.id, m.text))
         last_hour = sum(
-            1
-            for _, _, c in history
-            if m.created_at - timedelta(hours=1) <= c <= m.created_at
+            1 for _, _, c in history if m.created_at - timedelta(hours=1) <= c <= m.created_at
         )
         fp = fingerprint(m.text)
         same = [
