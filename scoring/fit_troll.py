@@ -280,14 +280,11 @@ def sample_rows(
     scorer: Any, records: Sequence[MentionRecord], personas: Mapping[AuthorKey, str]
 ) -> list[MentionRow]:
     """Score ``records`` the worker's way and return each labelled author's mention features."""
-    from sqlalchemy import select
-    from sqlmodel import col
-
     from scoring.behaviour import MentionView, gather_features
     from scoring.worker import score_pending
     from store.engine import make_engine
     from store.migrate import upgrade
-    from store.models import Author, Mention, Score
+    from store.scores import authored_toxicity
     from store.writer import write_batch
 
     with tempfile.TemporaryDirectory(prefix="c2f-troll-") as folder:
@@ -296,35 +293,22 @@ def sample_rows(
         write_batch(engine, records)
         score_pending(engine, scorer)
         with engine.connect() as conn:
-            stored = conn.execute(
-                select(
-                    col(Mention.id),
-                    col(Mention.author_id),
-                    col(Mention.text),
-                    col(Mention.created_at),
-                    col(Author.platform),
-                    col(Author.handle),
-                    col(Score.toxicity),
-                )
-                .join(Author, col(Author.id) == col(Mention.author_id))
-                .join(Score, col(Score.mention_id) == col(Mention.id))
-                .where(col(Mention.deleted).is_(False))
-                .order_by(col(Mention.created_at), col(Mention.id))
-            ).all()
-            stored = [s for s in stored if s[0] is not None]
-            labelled = [s for s in stored if (s[4], s[5]) in personas]
-            labelled = [s for s in labelled if personas[(s[4], s[5])] not in EXCLUDED_PERSONAS]
-            views = [MentionView(int(s[0] or 0), s[1], s[2] or "", s[3]) for s in labelled]
+            stored = authored_toxicity(conn)
+            labelled = [s for s in stored if (s.platform, s.handle) in personas]
+            labelled = [
+                s for s in labelled if personas[(s.platform, s.handle)] not in EXCLUDED_PERSONAS
+            ]
+            views = [MentionView(s.mention_id, s.author_id, s.text, s.created_at) for s in labelled]
             feats = gather_features(
                 conn,
                 views,
-                {int(s[0] or 0): float(s[6]) for s in stored},
+                {s.mention_id: s.toxicity for s in stored},
                 model_name=scorer.model_name,
                 model_version=scorer.model_version,
             )
         engine.dispose()
     log.info("%d of %d stored mentions have a labelled author", len(labelled), len(stored))
-    return [MentionRow((s[4], s[5]), feats[int(s[0] or 0)]) for s in labelled]
+    return [MentionRow((s.platform, s.handle), feats[s.mention_id]) for s in labelled]
 
 
 def choose_threshold(

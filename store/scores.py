@@ -6,13 +6,14 @@ exports show the newest, by ``scored_at`` then id.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, ScalarSelect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped
 
-from store.models import Mention, Score
+from store.models import Author, Mention, Score
 from store.tables import table
 
 
@@ -55,3 +56,30 @@ def scored_mentions(conn: Connection) -> list[ScoredMention]:
         ).join(table(Score), s.mention_id == m.id)
     ).all()
     return [ScoredMention(*row) for row in rows]
+
+
+class AuthoredToxicity(NamedTuple):
+    """An undeleted mention with its author's platform and handle and a score's toxicity."""
+
+    mention_id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+    platform: str
+    handle: str
+    toxicity: float
+
+
+def authored_toxicity(conn: Connection) -> list[AuthoredToxicity]:
+    """Every undeleted, scored mention that has an author, oldest first (a fit's whole store)."""
+    m, a, s = table(Mention).c, table(Author).c, table(Score).c
+    rows = conn.execute(
+        select(m.id, m.author_id, m.text, m.created_at, a.platform, a.handle, s.toxicity)
+        .join(table(Author), a.id == m.author_id)
+        .join(table(Score), s.mention_id == m.id)
+        .where(m.deleted.is_(False))
+        .order_by(m.created_at, m.id)
+    ).all()
+    return [
+        AuthoredToxicity(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], float(r[6])) for r in rows
+    ]
