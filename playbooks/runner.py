@@ -36,12 +36,20 @@ from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import ConfigError
 from playbooks.events import StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
-from playbooks.schema import Playbook
+from playbooks.schema import Playbook, SpikeRules
 from playbooks.service import count_sent_reply, incident_active, set_incident
-from playbooks.spike import SpikeCheck, bucketize, detect_spike
+from playbooks.spike import (
+    SpikeCheck,
+    back_to_baseline,
+    bucketize,
+    detect_spike,
+    spike_topic,
+    topic_baseline,
+)
 from playbooks.text import GENERAL_TOPIC, classify_topic, critic_post
 from store.case_timers import cases_due, next_timer_due, next_timer_due_in
 from store.engine import session_scope
+from store.incidents import newest_open_incident, propose_close, scored_mentions_between
 from store.leader import STANDBY_RETRY_S, LeaderLock, LockLost, leader_lock, wait_to_lead
 from store.models import Case
 from store.open_cases import all_incidents, is_brand_author, open_cases_of
@@ -52,7 +60,6 @@ from store.playbook_feed import (
     parent_post,
     read_feed_cursor,
     save_feed_cursor,
-    worst_negativity_between,
 )
 from store.polling import run_until_stopped
 from store.wakeup import SCORES_CHANNEL, Wakeup, wakeup_for
@@ -167,25 +174,56 @@ def run_once(
 
 
 def check_spike(engine: Engine, playbook: Playbook, now: datetime) -> SpikeCheck:
-    """Look for a spike in the buckets ending at ``now``; on one, switch incident mode on."""
+    """Look for a spike in the buckets ending at ``now``.
+
+    On one, incident mode opens for the spike's topic (the topic most of the latest bucket's
+    mentions have): only that topic's open cases are tagged. While a spike's incident is open,
+    the check proposes closing it once that topic's volume is back at the baseline it had when
+    the spike was detected; closing stays with a lead.
+    """
     rules = playbook.spike
     window = timedelta(minutes=rules.bucket_minutes * (rules.baseline_buckets + 1))
-    rows = worst_negativity_between(engine, now - window, now)
+    with session_scope(engine) as session:
+        rows = scored_mentions_between(session, now - window, now)
     negative = playbook.thresholds.open_negativity
-    buckets = bucketize(((at, p >= negative) for at, p in rows), end=now, rules=rules)
+    buckets = bucketize(((at, p >= negative) for at, p, _ in rows), end=now, rules=rules)
     verdict = detect_spike(buckets, rules)
+    topics = [(at, classify_topic(text, playbook)) for at, _, text in rows]
     if verdict.spike and not incident_active(engine):
-        log.warning("spike detected: %s", "; ".join(verdict.reasons))
+        topic = spike_topic(topics, end=now, rules=rules)
+        baseline = topic_baseline(topics, topic, end=now, rules=rules)
+        log.warning("spike detected on %s: %s", topic, "; ".join(verdict.reasons))
         set_incident(
             engine,
             True,
             "engine",
-            "spike: " + "; ".join(verdict.reasons),
+            f"spike on {topic}: " + "; ".join(verdict.reasons),
             now,
             kind="spike",
             playbook=playbook,
+            topic=topic,
+            data={"baseline_per_bucket": baseline},
         )
+    elif not verdict.spike:
+        _propose_close_if_calm(engine, topics, now, rules)
     return verdict
+
+
+def _propose_close_if_calm(
+    engine: Engine, topics: list[tuple[datetime, str]], now: datetime, rules: SpikeRules
+) -> None:
+    with session_scope(engine) as session:
+        incident = newest_open_incident(session)
+        if incident is None or incident.kind != "spike" or incident.topic is None:
+            return
+        if incident.close_proposed_at is not None or incident.id is None:
+            return
+        baseline = float(incident.data.get("baseline_per_bucket", 0.0))
+        if back_to_baseline(topics, incident.topic, baseline, end=now, rules=rules):
+            propose_close(session, incident.id, now)
+            log.warning(
+                "%s volume back to its baseline: closing the incident is proposed", incident.topic
+            )
 
 
 def run_worker(
@@ -338,9 +376,13 @@ class _Batch:
         self.summary.timers_fired += _fire_due(self.session, self.pb, clock, self.summary)
         self.next_due = next_timer_due(self.session)
 
-    def _incident_at(self, at: datetime) -> bool:
+    def _incident_at(self, at: datetime, topic: str) -> bool:
+        """Whether an incident covering ``topic`` (its own, or every topic) was live at ``at``."""
         return any(
-            i.started_at <= at and (i.ended_at is None or i.ended_at > at) for i in self.incidents
+            i.started_at <= at
+            and (i.ended_at is None or i.ended_at > at)
+            and i.topic in (None, topic)
+            for i in self.incidents
         )
 
     def _handle(self, mention: Mention, author: Author, score: Score | None, at: datetime) -> None:
@@ -381,6 +423,7 @@ class _Batch:
             and is_brand_author(self.session, parent.author_id)
         )
         row = self._case_for(author.id, parent if reply_to_brand else None, mention.text)
+        topic = row.topic if row is not None else classify_topic(mention.text, self.pb)
         self.summary.critic_posts += 1
         event = critic_post(
             self.pb,
@@ -393,8 +436,8 @@ class _Batch:
             followers=author.followers or 0,
             mention_id=mention.id,
             reply=reply_to_brand,
-            incident=self._incident_at(at),
-            topic=row.topic if row is not None else None,
+            incident=self._incident_at(at, topic),
+            topic=topic,
         )
         self._apply(row, event, at, mention.source)
 

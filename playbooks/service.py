@@ -392,11 +392,14 @@ def set_incident(
     *,
     kind: str = "manual",
     playbook: Playbook | None = None,
+    topic: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> int:
-    """Switch incident mode; tags (or untags) every open case; returns how many changed.
+    """Switch incident mode; tags (or untags) open cases; returns how many changed.
 
-    Switching on alerts the leads: the ``Incident`` row records it and a warning is logged,
-    which the digest and the board read.
+    With a ``topic`` (a spike's) only open cases of that topic are tagged; without one, every
+    open case. Switching off untags them all. Switching on alerts the leads: the ``Incident``
+    row records it and a warning is logged, which the digest and the board read.
     """
     pb = playbook or _default_playbook()
     actor = actor_of(user) if kind == "manual" else user
@@ -409,7 +412,8 @@ def set_incident(
                     started_at=now,
                     started_by=actor,
                     reason=reason,
-                    data={"alerted": [pb.escalation.assign_to]},
+                    topic=topic,
+                    data={**(data or {}), "alerted": [pb.escalation.assign_to]},
                 )
             )
             log.warning("incident mode on (%s): leads alerted", kind)
@@ -421,6 +425,8 @@ def set_incident(
                 log.warning("incident mode off")
         changed = 0
         for row in open_cases_to_tag(session, incident=on):
+            if on and topic is not None and row.topic != topic:
+                continue
             applied = apply_event(session, row, IncidentMode(on, actor, reason), now, pb)
             changed += bool(applied.actions)
         return changed

@@ -2,11 +2,14 @@
 
 :func:`detect_spike` is pure, over counts per time bucket; :func:`bucketize` builds those
 buckets from (time, is_negative) pairs. The runner's live pass feeds it the last day of
-scored mentions and switches incident mode on when it fires.
+scored mentions and, when it fires, opens incident mode for the spike's topic
+(:func:`spike_topic`), remembering that topic's baseline (:func:`topic_baseline`); once the
+topic is back at it (:func:`back_to_baseline`) closing the incident is proposed.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,3 +74,38 @@ def detect_spike(buckets: Sequence[Bucket], rules: SpikeRules) -> SpikeCheck:
     return SpikeCheck(
         bool(reasons), round(ratio, 3), round(share, 3), round(base_share, 3), tuple(reasons)
     )
+
+
+def _topic_buckets(
+    topics: Iterable[tuple[datetime, str]], topic: str, *, end: datetime, rules: SpikeRules
+) -> list[Bucket]:
+    return bucketize(((at, False) for at, t in topics if t == topic), end=end, rules=rules)
+
+
+def spike_topic(topics: Iterable[tuple[datetime, str]], *, end: datetime, rules: SpikeRules) -> str:
+    """The topic most of the latest bucket's mentions have (the spike's), from (time, topic)."""
+    width = timedelta(minutes=rules.bucket_minutes)
+    latest = Counter(t for at, t in topics if end - width <= at < end)
+    return latest.most_common(1)[0][0] if latest else ""
+
+
+def topic_baseline(
+    topics: Iterable[tuple[datetime, str]], topic: str, *, end: datetime, rules: SpikeRules
+) -> float:
+    """The topic's mean mentions per bucket over the detector's baseline (before the latest)."""
+    baseline = _topic_buckets(topics, topic, end=end, rules=rules)[:-1]
+    return round(sum(b.count for b in baseline) / len(baseline), 3) if baseline else 0.0
+
+
+def back_to_baseline(
+    topics: Iterable[tuple[datetime, str]],
+    topic: str,
+    baseline: float,
+    *,
+    end: datetime,
+    rules: SpikeRules,
+) -> bool:
+    """True when the topic's latest bucket holds no more than its baseline (as the detector
+    measures it: a baseline under one mention a bucket counts as one)."""
+    current = _topic_buckets(topics, topic, end=end, rules=rules)[-1]
+    return current.count <= max(baseline, 1.0)

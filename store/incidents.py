@@ -1,13 +1,14 @@
-"""Incidents (a crisis that pauses templated replies): which are open, which overlapped a day."""
+"""Incidents (a crisis that pauses templated replies): which are open, which overlapped a day,
+what the spike check reads (recent mentions with their text) and its proposal to close one."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
-from store.models import Incident
+from store.models import Incident, Mention, Score
 
 
 def open_incidents(session: Session) -> list[Incident]:
@@ -40,3 +41,27 @@ def incidents_overlapping(session: Session, start: datetime, end: datetime) -> l
     )
     query = select(Incident).where(live).order_by(col(Incident.started_at))
     return list(session.exec(query).all())
+
+
+def scored_mentions_between(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[datetime, float, str]]:
+    """(created_at, highest p_negative, text) of each scored mention in ``[start, end)``: the
+    spike check counts them and finds the topic most of them have."""
+    rows = session.exec(
+        select(Mention.created_at, func.max(Score.p_negative), Mention.text)
+        .join(Score, col(Score.mention_id) == col(Mention.id))
+        .where(col(Mention.created_at) >= start, col(Mention.created_at) < end)
+        .group_by(col(Mention.id), col(Mention.created_at), col(Mention.text))
+    ).all()
+    return [(at, float(p), text) for at, p, text in rows]
+
+
+def propose_close(session: Session, incident_id: int, at: datetime) -> bool:
+    """Mark an open incident as proposed for closing (once); True when this call marked it."""
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.ended_at is not None or incident.close_proposed_at:
+        return False
+    incident.close_proposed_at = at
+    session.add(incident)
+    return True

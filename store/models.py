@@ -246,6 +246,14 @@ class Incident(SQLModel, table=True):
     started_by: str = Field(max_length=255)
     reason: str | None = None
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    topic: str | None = Field(
+        default=None, max_length=64, description="a spike's topic: only its cases are tagged"
+    )
+    close_proposed_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="when the topic's volume was back at its baseline (closing is proposed)",
+    )
 
 
 class OutboxState(StrEnum):

@@ -164,6 +164,10 @@ def incident_switch(b: Board) -> None:
             pressed = st.button("Switch incident mode on", key="incident_on", type="primary")
             on = True
         else:
+            if current.topic:
+                st.caption(f"Spike on {escape_md(current.topic)}: only its cases are tagged.")
+            if current.close_proposed_at is not None:
+                st.info("Volume is back to normal: close the incident?")
             reason = st.text_input("How it ended", key="incident_end_reason")
             pressed = st.button("Switch incident mode off", key="incident_off")
             on = False
