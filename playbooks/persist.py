@@ -28,6 +28,7 @@ from playbooks.actions import (
 )
 from playbooks.engine import advance
 from playbooks.events import Event
+from playbooks.priority import priority_parts
 from playbooks.schema import Playbook
 from playbooks.state import CaseState, evolve, state_from_json, state_to_json
 from store.board import open_load
@@ -106,7 +107,7 @@ def apply_event(
         new = evolve(new, {"assignee": lead})
     if row is None:
         row = Case(author_id=new.author_id, topic=new.topic, source=source, opened_at=now)
-    _copy_state(row, new)
+    _copy_state(row, new, playbook)
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -122,11 +123,23 @@ def apply_event(
     return Applied(row, new, actions)
 
 
-def _copy_state(row: Case, s: CaseState) -> None:
+def _copy_state(row: Case, s: CaseState, playbook: Playbook) -> None:
     row.stage = s.stage
     row.is_open = s.is_open
-    row.priority = s.priority
+    # the queue adds urgency when it is read (store.board): keep the parts that do not age
+    row.priority, row.urgency_weight = (
+        priority_parts(
+            playbook,
+            negativity=s.negativity,
+            followers=s.followers,
+            troll=s.troll,
+            escalated=s.escalated,
+        )
+        if s.is_open
+        else (0.0, 0.0)
+    )
     row.sla_due = s.sla_due
+    row.sla_minutes = playbook.sla_minutes.for_stage(s.stage) if s.sla_due is not None else None
     row.timer_due = s.timer_due
     row.assignee = s.assignee
     row.updated_at = s.updated_at

@@ -9,6 +9,10 @@
 - ``bonus``: ``breach_bonus`` once the SLA was breached (escalated), else 0.
 
 Weights come from the playbook's ``priority`` section; defaults give 0..100, breaches up to 150.
+
+Only ``urgency`` changes with the clock, so the formula splits into a fixed part and an urgency
+weight (``priority = fixed + weight·urgency``, see ``priority_parts``): the store keeps both and
+the queue adds the time term when it is read, so the order follows the clock.
 """
 
 from __future__ import annotations
@@ -36,6 +40,23 @@ def urgency(sla_due: datetime | None, window_minutes: int, now: datetime) -> flo
     return max(0.0, 1.0 - left / window_minutes)
 
 
+def priority_parts(
+    playbook: Playbook,
+    *,
+    negativity: float,
+    followers: int,
+    troll: float,
+    escalated: bool,
+) -> tuple[float, float]:
+    """The priority without its time term, and the weight of urgency: ``fixed + weight·urgency``."""
+    w = playbook.priority
+    damp = 1.0 - w.troll_discount * troll
+    fixed = (w.negativity * negativity + w.reach * reach(followers, w.reach_cap_followers)) * damp
+    if escalated:
+        fixed += w.breach_bonus
+    return 100.0 * fixed, 100.0 * w.urgency * damp
+
+
 def priority(
     playbook: Playbook,
     *,
@@ -48,14 +69,8 @@ def priority(
     now: datetime,
 ) -> float:
     """The case's priority at ``now`` (see the module docstring for the formula)."""
-    w = playbook.priority
-    window = playbook.sla_minutes.for_stage(stage) if sla_due is not None else 1
-    base = (
-        w.negativity * negativity
-        + w.reach * reach(followers, w.reach_cap_followers)
-        + w.urgency * urgency(sla_due, window, now)
+    fixed, weight = priority_parts(
+        playbook, negativity=negativity, followers=followers, troll=troll, escalated=escalated
     )
-    score = base * (1.0 - w.troll_discount * troll)
-    if escalated:
-        score += w.breach_bonus
-    return round(100.0 * score, 2)
+    window = playbook.sla_minutes.for_stage(stage) if sla_due is not None else 1
+    return round(fixed + weight * urgency(sla_due, window, now), 2)

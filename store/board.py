@@ -1,23 +1,32 @@
 """What the board's queue and case pages read: one page of open cases, the filter values, a
 case with its critic's history, who can hold cases and how many each holds.
 
-Every query here is shaped for an index: the queue walks ``ix_case_queue`` (is_open, priority)
-newest-priority first and joins authors, the latest mention and its newest score by primary key,
-so a page of the queue costs the same on a thousand mentions or a million.
+The queue's order follows the clock: a case stores the part of its priority that does not age
+(``Case.priority``) and the weight of urgency (``Case.urgency_weight``); the query adds
+``urgency_weight × (share of the SLA window used up at now)``, the same formula as
+``playbooks.priority``. The page is chosen from ``ix_case_queue`` alone (it covers the filters
+and every term of the order), so the query reads the open cases' index entries, never the table;
+only the page chosen is joined to authors, the latest mention and its newest score by primary key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Float, Select, bindparam, case, cast, func, select, true
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
+from core.clock import utcnow
 from store.models import Author, Case, CaseEvent, Mention, Score
 from store.scores import newest_score_id
+from store.types import UTCDateTime
 
 #: A select statement whatever its columns.
 AnySelect = Select[*tuple[Any, ...]]
@@ -71,18 +80,57 @@ class CaseHistory:
 
 
 _OPEN = col(Case.is_open) == true()
-_BY_PRIORITY = (col(Case.priority).desc(), col(Case.id).desc())
 
 
-def queue_statement(filters: QueueFilters, *, limit: int = 50, offset: int = 0) -> AnySelect:
-    """The queue query: open cases by priority (highest first), one page of them.
+class _MinutesUntil(FunctionElement[float]):
+    """Minutes from the second timestamp to the first (negative once it has passed)."""
 
-    The page of case ids is chosen first, walking ``ix_case_queue`` in order and stopping after
-    ``limit`` rows; only those rows are joined to their author, mention and newest score.
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(_MinutesUntil, "sqlite")
+def _minutes_until_sqlite(element: _MinutesUntil, compiler: SQLCompiler, **kw: Any) -> str:
+    due, now = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({due}) - julianday({now})) * 1440.0)"
+
+
+@compiles(_MinutesUntil)
+def _minutes_until_default(element: _MinutesUntil, compiler: SQLCompiler, **kw: Any) -> str:
+    due, now = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({due} - {now})) / 60.0)"
+
+
+def current_priority(now: datetime) -> ColumnElement[float]:
+    """A case's priority at ``now``: the stored fixed part plus urgency's weight times urgency.
+
+    Urgency is the share of the SLA window used up (0 with no SLA running, 1 once due), as in
+    ``playbooks.priority.urgency``.
     """
+    due, window = col(Case.sla_due), col(Case.sla_minutes)
+    left = cast(_MinutesUntil(due, bindparam("queue_now", now, type_=UTCDateTime())), Float)
+    used: ColumnElement[float] = case(
+        (due.is_(None), 0.0),
+        (left <= 0, 1.0),
+        (window.is_(None), 0.0),
+        (left >= window, 0.0),
+        else_=1.0 - left / window,
+    )
+    return col(Case.priority) + col(Case.urgency_weight) * used
+
+
+def queue_statement(
+    filters: QueueFilters, *, limit: int = 50, offset: int = 0, now: datetime | None = None
+) -> AnySelect:
+    """The queue query: open cases by their priority at ``now`` (highest first), one page.
+
+    The page of case ids is chosen first from the covering ``ix_case_queue``; only those rows
+    are joined to their author, mention and newest score.
+    """
+    current = current_priority(now or utcnow()).label("priority")
     page = (
-        _apply_filters(select(col(Case.id)).where(_OPEN), filters)
-        .order_by(*_BY_PRIORITY)
+        _apply_filters(select(col(Case.id), current).where(_OPEN), filters)
+        .order_by(current.desc(), col(Case.id).desc())
         .limit(limit)
         .offset(offset)
         .subquery("page")
@@ -90,7 +138,7 @@ def queue_statement(filters: QueueFilters, *, limit: int = 50, offset: int = 0) 
     return (
         select(
             col(Case.id),
-            col(Case.priority),
+            page.c.priority,
             col(Case.sla_due),
             col(Case.stage),
             col(Case.topic),
@@ -112,7 +160,7 @@ def queue_statement(filters: QueueFilters, *, limit: int = 50, offset: int = 0) 
         .join(Author, col(Author.id) == col(Case.author_id))
         .outerjoin(Mention, col(Mention.id) == col(Case.latest_mention_id))
         .outerjoin(Score, col(Score.id) == newest_score_id(col(Case.latest_mention_id)))
-        .order_by(*_BY_PRIORITY)
+        .order_by(page.c.priority.desc(), col(Case.id).desc())
     )
 
 
@@ -133,10 +181,16 @@ def _apply_filters(stmt: AnySelect, filters: QueueFilters) -> AnySelect:
 
 
 def fetch_queue(
-    conn: Connection, filters: QueueFilters = QueueFilters(), *, limit: int = 50, offset: int = 0
+    conn: Connection,
+    filters: QueueFilters = QueueFilters(),
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
 ) -> list[QueueRow]:
-    """One page of the open queue, highest priority first."""
-    rows = conn.execute(queue_statement(filters, limit=limit, offset=offset)).all()
+    """One page of the open queue, highest priority at ``now`` (default: the wall clock) first."""
+    stmt = queue_statement(filters, limit=limit, offset=offset, now=now)
+    rows = conn.execute(stmt).all()
     return [
         QueueRow(
             case_id=r.id,
@@ -244,12 +298,13 @@ def open_load(conn: Connection, usernames: Sequence[str]) -> dict[str, int]:
     return load
 
 
-def unassigned_open(conn: Connection, *, limit: int) -> list[int]:
-    """Ids of the highest-priority open cases that nobody holds."""
+def unassigned_open(conn: Connection, *, limit: int, now: datetime | None = None) -> list[int]:
+    """Ids of the open cases that nobody holds, highest priority at ``now`` first."""
+    current = current_priority(now or utcnow())
     rows = conn.execute(
         select(col(Case.id))
         .where(_OPEN, col(Case.assignee).is_(None))
-        .order_by(*_BY_PRIORITY)
+        .order_by(current.desc(), col(Case.id).desc())
         .limit(limit)
     ).scalars()
     return [case_id for case_id in rows if case_id is not None]

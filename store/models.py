@@ -100,7 +100,12 @@ class Case(SQLModel, table=True):
     """One critic's case on one topic: the unit staff work on."""
 
     __table_args__ = (
-        Index("ix_case_queue", "is_open", "priority"),
+        # covers choosing a page of the queue: its filters, then its order at any now
+        Index(
+            "ix_case_queue",
+            *("is_open", "stage", "source", "topic", "assignee"),
+            *("priority", "urgency_weight", "sla_due", "sla_minutes"),
+        ),
         Index("ix_case_open_stage", "is_open", "stage"),
         Index("ix_case_open_assignee", "is_open", "assignee"),
         Index("ix_case_author_topic", "author_id", "topic", "is_open"),
@@ -113,8 +118,14 @@ class Case(SQLModel, table=True):
     source: str = Field(max_length=32, description="Where the opening mention came from.")
     stage: str = Field(default=Stage.ACKNOWLEDGE.value, max_length=16)
     is_open: bool = True
-    priority: float = 0.0
+    priority: float = Field(
+        default=0.0, description="The priority without its time term (the queue adds that)."
+    )
+    urgency_weight: float = Field(
+        default=0.0, description="Priority added when the running SLA window is used up."
+    )
     sla_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sla_minutes: int | None = Field(default=None, description="Length of the running SLA window.")
     timer_due: datetime | None = Field(default=None, sa_type=UTCDateTime)
     assignee: str | None = Field(default=None, max_length=255)
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

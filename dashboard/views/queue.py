@@ -98,15 +98,16 @@ def queue_table(b: Board, filters: QueueFilters) -> None:
     """The table and the way into a case (click a row, or pick one below); reruns on its own
     every ``REFRESH``; a session that ended meanwhile goes back to the sign-in form."""
     still_signed_in()
+    now = b.now()  # urgency grows with the board's clock: the order is computed at now
     with b.engine.connect() as conn:
-        rows = fetch_queue(conn, filters, limit=PAGE_SIZE)
+        rows = fetch_queue(conn, filters, limit=PAGE_SIZE, now=now)
         total = count_open(conn, filters)
-    st.caption(f"{len(rows)} of {total} open cases · refreshed {b.now():%H:%M:%S} UTC")
+    st.caption(f"{len(rows)} of {total} open cases · refreshed {now:%H:%M:%S} UTC")
     if not rows:
         st.info("No open cases match these filters.")
         return
     event = st.dataframe(
-        queue_frame(rows, b.now()),
+        queue_frame(rows, now),
         hide_index=True,
         column_config=COLUMNS,
         width="stretch",
@@ -143,7 +144,7 @@ def auto_assign(b: Board) -> None:
         with b.engine.connect() as conn:
             staff = active_staff(conn)
             load = open_load(conn, staff)
-            case_ids = unassigned_open(conn, limit=int(how_many))
+            case_ids = unassigned_open(conn, limit=int(how_many), now=b.now())
         last = st.session_state.get("q_assign_last")
         plan = plan_assignments(case_ids, load, strategy=str(strategy), last_assignee=last)
         if not plan:

@@ -144,11 +144,21 @@ def test_migrations__upgrade_from_the_first_revision_keeps_rows(db_url: str) -> 
     upgrade(eng, "0001")
     with Session(eng) as session:
         author = _author(session)
-        session.add(Case(author_id=author.id or 0, source="x"))
+        # the case as revision 0001 knew it (the model has grown columns since)
+        session.execute(
+            text(
+                'INSERT INTO "case" (author_id, topic, source, stage, is_open, priority,'
+                " opened_at, updated_at, goodwill_spent, incident, state) VALUES (:author,"
+                " 'general', 'x', 'acknowledge', 1, 12.5, '2026-11-01 12:00:00.000000',"
+                " '2026-11-01 12:00:00.000000', 0, 0, '{}')"
+            ),
+            {"author": author.id},
+        )
         session.commit()
 
     upgrade(eng)
 
     assert current_revision(eng) == head_revision() != "0001"
     with Session(eng) as session:
-        assert len(session.exec(select(Case)).all()) == 1
+        (case,) = session.exec(select(Case)).all()
+    assert case.priority == 12.5 and case.urgency_weight == 0.0 and case.sla_minutes is None
