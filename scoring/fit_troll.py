@@ -29,7 +29,6 @@ import hashlib
 import json
 import logging
 import math
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -281,32 +280,23 @@ def sample_rows(
 ) -> list[MentionRow]:
     """Score ``records`` the worker's way and return each labelled author's mention features."""
     from scoring.behaviour import MentionView, gather_features
-    from scoring.worker import score_pending
-    from store.engine import make_engine
-    from store.migrate import upgrade
+    from scoring.sample_eval import scored_sample
     from store.scores import authored_toxicity
-    from store.writer import write_batch
 
-    with tempfile.TemporaryDirectory(prefix="c2f-troll-") as folder:
-        engine = make_engine(f"sqlite:///{folder}/sample.db")
-        upgrade(engine)
-        write_batch(engine, records)
-        score_pending(engine, scorer)
-        with engine.connect() as conn:
-            stored = authored_toxicity(conn)
-            labelled = [s for s in stored if (s.platform, s.handle) in personas]
-            labelled = [
-                s for s in labelled if personas[(s.platform, s.handle)] not in EXCLUDED_PERSONAS
-            ]
-            views = [MentionView(s.mention_id, s.author_id, s.text, s.created_at) for s in labelled]
-            feats = gather_features(
-                conn,
-                views,
-                {s.mention_id: s.toxicity for s in stored},
-                model_name=scorer.model_name,
-                model_version=scorer.model_version,
-            )
-        engine.dispose()
+    with scored_sample(scorer, records) as engine, engine.connect() as conn:
+        stored = authored_toxicity(conn)
+        labelled = [s for s in stored if (s.platform, s.handle) in personas]
+        labelled = [
+            s for s in labelled if personas[(s.platform, s.handle)] not in EXCLUDED_PERSONAS
+        ]
+        views = [MentionView(s.mention_id, s.author_id, s.text, s.created_at) for s in labelled]
+        feats = gather_features(
+            conn,
+            views,
+            {s.mention_id: s.toxicity for s in stored},
+            model_name=scorer.model_name,
+            model_version=scorer.model_version,
+        )
     log.info("%d of %d stored mentions have a labelled author", len(labelled), len(stored))
     return [MentionRow((s.platform, s.handle), feats[s.mention_id]) for s in labelled]
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.records import MentionRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,26 @@ def read_truth(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
+@contextmanager
+def scored_sample(scorer: Any, records: Sequence[MentionRecord]) -> Iterator[Engine]:
+    """A throw-away SQLite store holding ``records`` scored by the worker (behaviour included),
+    removed on exit."""
+    from scoring.worker import score_pending
+    from store.engine import make_engine
+    from store.migrate import upgrade
+    from store.writer import write_batch
+
+    with tempfile.TemporaryDirectory(prefix="c2f-sample-") as folder:
+        engine = make_engine(f"sqlite:///{folder}/sample.db")
+        try:
+            upgrade(engine)
+            write_batch(engine, records)
+            score_pending(engine, scorer)
+            yield engine
+        finally:
+            engine.dispose()
+
+
 def sample_report(scorer: Any, records: Sequence[MentionRecord], truth: Truth) -> dict[str, Any]:
     """Score ``records`` with ``scorer`` and measure it against ``truth`` by tag.
 
@@ -42,20 +66,10 @@ def sample_report(scorer: Any, records: Sequence[MentionRecord], truth: Truth) -
     """
     from sklearn.metrics import roc_auc_score
 
-    from scoring.worker import score_pending
-    from store.engine import make_engine
-    from store.migrate import upgrade
     from store.scores import scored_mentions
-    from store.writer import write_batch
 
-    with tempfile.TemporaryDirectory(prefix="c2f-sample-") as folder:
-        engine = make_engine(f"sqlite:///{folder}/sample.db")
-        upgrade(engine)
-        write_batch(engine, records)
-        score_pending(engine, scorer)
-        with engine.connect() as conn:
-            rows = scored_mentions(conn)
-        engine.dispose()
+    with scored_sample(scorer, records) as engine, engine.connect() as conn:
+        rows = scored_mentions(conn)
     groups: dict[str, list[bool]] = {"sarcasm": [], "plain": [], "all": []}
     foreign_flagged: list[bool] = []
     english_flagged: list[bool] = []
