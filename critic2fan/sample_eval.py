@@ -9,18 +9,30 @@ from __future__ import annotations
 import json
 import warnings
 
+from core.records import MentionRecord
+
+
+def sample_records() -> list[MentionRecord]:
+    """The bundled sample's mentions with their languages as `critic2fan import` stores them,
+    so the scorer flags what it flags in production."""
+    from listener.files import GoodRow, read_import_file
+    from listener.language import with_language
+    from sample import MENTIONS_PATH
+
+    rows = read_import_file(MENTIONS_PATH)
+    return [with_language(row.record) for row in rows if isinstance(row, GoodRow)]
+
 
 def main() -> None:
     """Score the bundled sample with the default model and print the report's JSON object."""
     warnings.filterwarnings("ignore")
     from critic2fan.settings import load_settings
-    from listener.files import GoodRow, read_import_file
-    from sample import MENTIONS_PATH, TRUTH_PATH
+    from sample import TRUTH_PATH
     from scoring.default import DefaultScorer
     from scoring.sample_eval import read_truth, sample_report
 
     settings = load_settings()
-    records = [row.record for row in read_import_file(MENTIONS_PATH) if isinstance(row, GoodRow)]
+    records = sample_records()
     scorer = DefaultScorer(threads=2, cache_dir=settings.model.cache_dir)
     print(json.dumps(sample_report(scorer, records, read_truth(TRUTH_PATH))))
 
