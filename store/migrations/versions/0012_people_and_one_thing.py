@@ -1,0 +1,21 @@
+"""people linking accounts, and the critic's one thing on a case
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-02 05:00:00.000000
+"""
+
+from alembic import op  # noqa: F401
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
