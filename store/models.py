@@ -137,6 +137,8 @@ class Case(SQLModel, table=True):
     incident: bool = False
     latest_mention_id: int | None = Field(default=None, foreign_key="mention.id")
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    #: What would fix it for this critic, in their words or staff's (plain text, staff edit it).
+    one_thing: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class CaseEvent(SQLModel, table=True):
@@ -337,6 +339,40 @@ class WorkLease(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class Person(SQLModel, table=True):
+    """One human behind accounts staff linked (``store.people``): their cases read as one
+    relationship, across platforms."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: str = Field(max_length=255)
+
+
+class PersonAccount(SQLModel, table=True):
+    """An account linked to a person. An account belongs to one person at most, so links
+    are transitive: linking two accounts joins their people."""
+
+    author_id: int = Field(primary_key=True, foreign_key="author.id")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    linked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    linked_by: str = Field(max_length=255)
+
+
+class PersonEvent(SQLModel, table=True):
+    """The append-only audit of linking: who linked or unlinked which accounts, and when."""
+
+    __table_args__ = (Index("ix_personevent_person_at", "person_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor: str = Field(max_length=255, description="'user:<username>'")
+    kind: str = Field(max_length=16, description="'linked' or 'unlinked'")
+    #: The person the accounts belong to (or belonged to); kept when the person is gone.
+    person_id: int
+    author_id: int = Field(foreign_key="author.id", index=True)
+    other_author_id: int | None = Field(default=None, foreign_key="author.id")
+
+
 __all__ = [
     "Author",
     "Case",
@@ -346,6 +382,9 @@ __all__ = [
     "Mention",
     "OutboxItem",
     "OutboxState",
+    "Person",
+    "PersonAccount",
+    "PersonEvent",
     "Role",
     "Score",
     "SignInEvent",
