@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -94,6 +94,49 @@ class Score(SQLModel, table=True):
     troll_reasons: list[str] = Field(default_factory=list, sa_type=JSON)
     language_supported: bool = True
     scored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DiscoveredTopic(SQLModel, table=True):
+    """A complaint topic found by clustering the mentions' vectors (``scoring.topics``).
+
+    Re-discovery keeps a topic's id (and a label staff gave it) when its new cluster lies
+    close to the old centroid; a merged topic stays as a row pointing at where it went.
+    """
+
+    __tablename__ = "discovered_topic"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=128)
+    #: The most distinctive terms (c-TF-IDF), most distinctive first.
+    terms: list[str] = Field(default_factory=list, sa_type=JSON)
+    #: Ids of a few mentions closest to the centroid.
+    examples: list[int] = Field(default_factory=list, sa_type=JSON)
+    #: The unit centroid, float16 bytes (``scoring.topics.vectors``).
+    centroid: bytes = Field(sa_type=LargeBinary)
+    #: The configured topic this one grew from or matches, if any.
+    seed: str | None = Field(default=None, max_length=64)
+    size: int = 0
+    #: Staff named it: re-discovery keeps the label.
+    named_by_staff: bool = False
+    active: bool = True
+    merged_into: int | None = Field(default=None, foreign_key="discovered_topic.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MentionTopic(SQLModel, table=True):
+    """A mention's compact vector and the topic it was assigned (None: no topic near enough)."""
+
+    __tablename__ = "mention_topic"
+    __table_args__ = (Index("ix_mention_topic_topic", "topic_id"),)
+
+    mention_id: int = Field(primary_key=True, foreign_key="mention.id")
+    #: The encoder's unit vector as float16 bytes.
+    vector: bytes = Field(sa_type=LargeBinary)
+    topic_id: int | None = Field(default=None, foreign_key="discovered_topic.id")
+    #: Cosine similarity to the topic's centroid when assigned.
+    similarity: float | None = None
+    assigned_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Case(SQLModel, table=True):
@@ -377,9 +420,11 @@ __all__ = [
     "Author",
     "Case",
     "CaseEvent",
+    "DiscoveredTopic",
     "GoodwillLedger",
     "Incident",
     "Mention",
+    "MentionTopic",
     "OutboxItem",
     "OutboxState",
     "Person",
