@@ -292,6 +292,37 @@ class GoodwillLedger(SQLModel, table=True):
     approved_by: str | None = Field(default=None, max_length=255)
 
 
+class GoodwillRequestState(StrEnum):
+    """Where goodwill asked for over the budgets stands (``store.goodwill`` decides it)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class GoodwillRequest(SQLModel, table=True):
+    """Goodwill an agent asked to give over the budgets: pending until a lead approves it (it is
+    then given, a ``GoodwillLedger`` row) or declines it with a reason (nothing is spent)."""
+
+    __table_args__ = (Index("ix_goodwillrequest_state_at", "state", "requested_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    requested_by: str = Field(max_length=255)
+    kind: str = Field(max_length=32)
+    amount: float
+    currency: str = Field(default="USD", max_length=8)
+    note: str | None = None
+    #: The budgets it goes over when asked, e.g. ``["per case 100"]``.
+    over: list[str] = Field(default_factory=list, sa_type=JSON)
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    state: str = Field(default=GoodwillRequestState.PENDING.value, max_length=16)
+    decided_by: str | None = Field(default=None, max_length=255)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: A lead's reason for declining.
+    reason: str | None = None
+
+
 class Incident(SQLModel, table=True):
     """A spike or a declared crisis: while open, templated replies pause."""
 
