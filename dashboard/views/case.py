@@ -17,7 +17,7 @@ from core.names import clean_name
 from dashboard.auth import Permission
 from dashboard.links import safe_url
 from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
-from dashboard.views import actions
+from dashboard.views import actions, case_history
 from dashboard.views.common import (
     Board,
     banners,
@@ -366,6 +366,7 @@ def render() -> None:
         else:
             st.info("Your role can read cases but not work them.")
         case_outbox(b, detail.case.id or 0)
+    case_history.render(b, detail)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""People: the influencers, the top 1% of contributors and the repeat critics.
+"""People: the influencers, the top 1% of contributors, the repeat critics, and the accounts
+staff linked as one person.
 
-Handles and names are shown only as dataframe cells (plain text), cleaned of bidirectional
-controls and zero-width characters by ``core.names.clean_name``.
+Handles and names are shown only as dataframe cells or with ``st.text`` (plain text), cleaned
+of bidirectional controls and zero-width characters by ``core.names.clean_name``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.names import clean_name
-from dashboard.views import analytics
+from dashboard.views import analytics, case_history
 from dashboard.views.common import banners, board, window_days
 
 SHOWN = 25
@@ -70,7 +71,13 @@ def render() -> None:
     st.caption(f"{len(authors):,} people mentioned the brand in this window.")
     if authors.empty:
         st.info("Nobody mentioned the brand in this window.")
-        return
+    else:
+        _lists(authors, repeat)
+    case_history.people_section(b)
+
+
+def _lists(authors: pd.DataFrame, repeat: pd.DataFrame) -> None:
+    """The influencers, the top contributors and the repeat critics of the window."""
     st.subheader("Influencers (most followers)")
     _table(
         authors.sort_values("followers", ascending=False).head(SHOWN),
