@@ -264,6 +264,7 @@ def _conversions(s: Session, closed: Sequence[Case]) -> list[Conversion]:
                 goodwill_spent=c.goodwill_spent,
                 first_text=texts.get(first or -1, ""),
                 last_text=texts.get(last or -1, "") if last != first else "",
+                one_thing=c.one_thing or "",
             )
         )
     return out

@@ -74,6 +74,8 @@ class Conversion:
     goodwill_spent: float
     first_text: str
     last_text: str
+    #: What would fix it for them, as staff wrote it on the case (empty when not written).
+    one_thing: str = ""
 
 
 @dataclass(frozen=True)
