@@ -17,9 +17,8 @@ once (the way to work a platform whose sending is off).
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -29,21 +28,20 @@ from sqlmodel import Session
 from core.errors import InputError
 from core.names import clean_name
 from playbooks.actions import Rejected
-from playbooks.events import Event, GoodwillGiven, IncidentMode, StaffOverride, StaffReply
+from playbooks.events import Event, IncidentMode, StaffOverride, StaffReply
 from playbooks.loader import load_active_playbook
 from playbooks.persist import Applied, apply_event, state_of
 from playbooks.schema import Playbook
 from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS, CaseState
 from playbooks.templates import render_reply
 from store import outbox
-from store.casework import goodwill_spent, open_case_id, open_cases_to_tag
+from store.casework import open_case_id, open_cases_to_tag
 from store.engine import session_scope
 from store.incidents import incident_open, open_incidents
 from store.models import (
     Author,
     Case,
     CaseEvent,
-    GoodwillLedger,
     Incident,
     Mention,
     OutboxItem,
@@ -54,7 +52,6 @@ from store.users import user_named
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 10_000
-MAX_GOODWILL = 1_000_000.0
 APPROVER_ROLES = frozenset({Role.LEAD.value, Role.ADMIN.value})
 
 #: Checks a reply before approval with the platform's rules (``outbound.rules``, passed in by the
@@ -333,56 +330,6 @@ def add_note(engine: Engine, case_id: int, user: str, text: str, now: datetime) 
         return event
 
 
-def give_goodwill(
-    engine: Engine,
-    case_id: int,
-    user: str,
-    kind: str,
-    amount: float,
-    note: str,
-    now: datetime,
-    *,
-    approved_by: str | None = None,
-    playbook: Playbook | None = None,
-) -> Case:
-    """Spend goodwill on a case: within the playbook's budgets freely, beyond them with a
-    lead's approval. Every spend is a ``GoodwillLedger`` row and a ``CaseEvent``."""
-    pb = playbook or _default_playbook()
-    actor = actor_of(user)
-    budget = pb.goodwill
-    if kind not in budget.kinds:
-        raise InputError(f"goodwill kind must be one of {budget.kinds}")
-    if not math.isfinite(amount) or amount <= 0 or amount > MAX_GOODWILL:
-        raise InputError("goodwill amount must be a positive number")
-    with session_scope(engine) as session:
-        row = _case(session, case_id)
-        over = _over_budget(session, pb, row, actor, amount, now)
-        approver = None
-        if over:
-            if approved_by is None:
-                raise InputError(
-                    f"over the goodwill budget ({', '.join(over)}): needs a lead's approval"
-                )
-            approver = _approver(session, approved_by)
-        event = GoodwillGiven(actor, kind, float(amount), approver, note.strip()[:2000])
-        data = {"amount": amount, "currency": budget.currency, "approved_by": approver}
-        data["over_budget"] = over
-        result = _apply(session, row, event, now, pb, data=data)
-        session.add(
-            GoodwillLedger(
-                case_id=case_id,
-                actor=actor,
-                kind=kind,
-                amount=float(amount),
-                currency=budget.currency,
-                at=now,
-                note=note.strip()[:2000] or None,
-                approved_by=approver,
-            )
-        )
-        return result
-
-
 def set_incident(
     engine: Engine,
     on: bool,
@@ -620,28 +567,3 @@ def _role_of(session: Session, actor: str, role: str | None) -> str:
 def _need_lead(session: Session, actor: str, role: str | None, what: str) -> None:
     if _role_of(session, actor, role) not in APPROVER_ROLES:
         raise InputError(f"{actor.removeprefix('user:')!r} is not a lead and cannot {what}")
-
-
-def _over_budget(
-    session: Session, pb: Playbook, row: Case, actor: str, amount: float, now: datetime
-) -> list[str]:
-    budget = pb.goodwill
-    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    spent_by_agent = goodwill_spent(session, day, day + timedelta(days=1), actor=actor)
-    spent_today = goodwill_spent(session, day, day + timedelta(days=1))
-    over = []
-    if row.goodwill_spent + amount > budget.per_case:
-        over.append(f"per case {budget.per_case:g}")
-    if spent_by_agent + amount > budget.per_agent_per_day:
-        over.append(f"per agent per day {budget.per_agent_per_day:g}")
-    if spent_today + amount > budget.per_day:
-        over.append(f"per day {budget.per_day:g}")
-    return over
-
-
-def _approver(session: Session, approved_by: str) -> str:
-    name = approved_by.strip().removeprefix("user:")
-    user = user_named(session, name)
-    if user is None or not user.active or user.role not in APPROVER_ROLES:
-        raise InputError(f"{name!r} is not an active lead and cannot approve goodwill")
-    return f"user:{name}"

@@ -16,7 +16,7 @@ from dashboard.auth import Permission
 from dashboard.views.common import Board, context, playbook
 from outbound import rules
 from outbound.rules import RuleProblem
-from playbooks import service
+from playbooks import goodwill, service
 from store.models import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -53,8 +53,9 @@ def override_stage(b: Board, case_id: int, stage: str, *, reason: str) -> str:
 def give_goodwill(
     b: Board, case_id: int, *, kind: str, amount: float, note: str, approve: bool
 ) -> str:
-    """Spend goodwill on the case within budget (or over it, approved by this lead)."""
-    row = service.give_goodwill(
+    """Spend goodwill on the case within budget (or over it, approved by this lead); over
+    budget without approval it becomes a request a lead decides."""
+    outcome = goodwill.give_goodwill(
         b.engine,
         case_id,
         b.actor,
@@ -65,7 +66,27 @@ def give_goodwill(
         approved_by=b.actor if approve else None,
         playbook=playbook(),
     )
-    return f"Goodwill given: {row.goodwill_spent:g} spent on this case so far."
+    request = outcome.request
+    if request is not None:
+        return (
+            f"Over the budget ({', '.join(request.over)}): request #{request.id} for "
+            f"{request.amount:g} {request.currency} waits for a lead on the Goodwill page."
+        )
+    return f"Goodwill given: {outcome.case.goodwill_spent:g} spent on this case so far."
+
+
+def approve_goodwill(b: Board, request_id: int) -> str:
+    """A lead approves a goodwill request: it is given now, with this lead as approver."""
+    row = goodwill.approve_goodwill(
+        b.engine, request_id, b.actor, b.now(), role=b.user.role, playbook=playbook()
+    )
+    return f"Request #{request_id} approved: {row.goodwill_spent:g} spent on case #{row.id}."
+
+
+def decline_goodwill(b: Board, request_id: int, *, reason: str) -> str:
+    """A lead declines a goodwill request with a reason; nothing is spent."""
+    goodwill.decline_goodwill(b.engine, request_id, b.actor, reason, b.now(), role=b.user.role)
+    return f"Request #{request_id} declined."
 
 
 def walk_away(b: Board, case_id: int, *, reason: str) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from store.engine import session_scope
-from store.models import Case, CaseEvent, GoodwillLedger, Incident
+from store.models import Case, CaseEvent, GoodwillLedger, GoodwillRequest, Incident
 from tests.dashboard.board_helpers import BoardData, open_page
 
 
@@ -40,13 +40,15 @@ def test_goodwill__within_budget_is_spent_and_ledgered(board_db: BoardData) -> N
     assert [(g.actor, g.amount) for g in ledger] == [("user:alice", 20.0)]
 
 
-def test_goodwill__over_budget_needs_a_lead(board_db: BoardData) -> None:
+def test_goodwill__over_budget_waits_for_a_lead(board_db: BoardData) -> None:
     case_id = board_db.case_ids[2]
     at = open_page("case", query={"case": str(case_id)})
     at.number_input[0].set_value(5000.0)
     _button(at, "Give goodwill").click().run()
-    assert any("approval" in e.value for e in at.error)
+    assert not at.error and any("waits for a lead" in s.value for s in at.success)
     assert _case(board_db, case_id).goodwill_spent == 0.0
+    with session_scope(board_db.engine) as s:
+        assert s.scalars(select(GoodwillRequest.requested_by)).one() == "user:alice"
     lead = open_page("case", role="lead", query={"case": str(case_id)})
     lead.number_input[0].set_value(5000.0)
     next(c for c in lead.checkbox if "approve" in c.label).check()

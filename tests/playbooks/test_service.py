@@ -12,7 +12,7 @@ from core.errors import InputError
 from playbooks import service
 from playbooks.runner import process_pending
 from store.engine import session_scope
-from store.models import Case, CaseEvent, GoodwillLedger, Incident, User
+from store.models import Case, CaseEvent, Incident, User
 
 
 @pytest.fixture
@@ -62,50 +62,6 @@ def test_submitted_reply__needs_approval_and_counts_only_once_sent(engine, case_
 def test_record_reply__empty_text_is_refused(engine, case_id, pb, t0) -> None:
     with pytest.raises(InputError, match="empty"):
         service.record_reply(engine, case_id, "ann", "   ", t0, playbook=pb)
-
-
-def test_give_goodwill__within_budget_writes_ledger_and_event(engine, case_id, pb, t0) -> None:
-    row = service.give_goodwill(engine, case_id, "ann", "credit", 20, "sorry", t0, playbook=pb)
-    assert row.stage == "goodwill" and row.goodwill_spent == 20
-    with Session(engine) as s:
-        ledger = s.exec(select(GoodwillLedger)).one()
-    assert ledger.actor == "user:ann" and ledger.approved_by is None
-    assert [e for e in _events(engine, case_id) if e.kind == "goodwill"][0].actor == "user:ann"
-
-
-def test_give_goodwill__over_budget_needs_a_lead(engine, case_id, pb, t0) -> None:
-    too_much = pb.goodwill.per_agent_per_day + 1
-    with pytest.raises(InputError, match="lead"):
-        service.give_goodwill(engine, case_id, "ann", "refund", too_much, "", t0, playbook=pb)
-    with Session(engine) as s:
-        assert s.exec(select(GoodwillLedger)).first() is None
-    with pytest.raises(InputError, match="not an active lead"):
-        service.give_goodwill(
-            engine, case_id, "ann", "refund", too_much, "", t0, approved_by="bob", playbook=pb
-        )
-    _lead(engine)
-    service.give_goodwill(
-        engine, case_id, "ann", "refund", too_much, "", t0, approved_by="lee", playbook=pb
-    )
-    with Session(engine) as s:
-        assert s.exec(select(GoodwillLedger)).one().approved_by == "user:lee"
-
-
-def test_give_goodwill__daily_agent_budget_adds_up(engine, feed, case_id, pb, t0) -> None:
-    half = pb.goodwill.per_agent_per_day / 2 + 1
-    service.give_goodwill(engine, case_id, "ann", "credit", half, "", t0, playbook=pb)
-    feed.say("bo", "Brightloop outage again", t0 + timedelta(minutes=1), neg=0.9)
-    process_pending(engine, pb)
-    other = max(c for c in _case_ids(engine))
-    with pytest.raises(InputError, match="per agent"):
-        service.give_goodwill(engine, other, "ann", "credit", half, "", t0, playbook=pb)
-    tomorrow = t0 + timedelta(days=1)
-    service.give_goodwill(engine, other, "ann", "credit", half, "", tomorrow, playbook=pb)
-
-
-def _case_ids(engine: Engine) -> list[int]:
-    with Session(engine) as s:
-        return [i for i in s.exec(select(Case.id)).all() if i is not None]
 
 
 def test_walk_away__unknown_reason_is_refused(engine, case_id, pb, t0) -> None:
