@@ -38,6 +38,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("queue", "Queue", ":material/inbox:", Permission.READ),
     ("case", "Case", ":material/forum:", Permission.READ),
     ("outbox", "Outbox", ":material/outbox:", Permission.APPROVE_REPLY),
+    ("goodwill", "Goodwill", ":material/redeem:", Permission.APPROVE_GOODWILL),
     ("overview", "Overview", ":material/monitoring:", Permission.READ),
     ("people", "People", ":material/groups:", Permission.READ),
     ("fairness", "Fairness", ":material/balance:", Permission.READ),

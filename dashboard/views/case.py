@@ -17,7 +17,7 @@ from core.names import clean_name
 from dashboard.auth import Permission
 from dashboard.links import safe_url
 from dashboard.timeline import CaseDetail, TimelineItem, fetch_case
-from dashboard.views import actions, case_history
+from dashboard.views import actions, case_history, goodwill
 from dashboard.views.common import (
     Board,
     banners,
@@ -278,12 +278,10 @@ def action_panel(b: Board, detail: CaseDetail) -> None:
         reason = st.text_input("Why", key=f"stage_reason_{case_id}")
         if st.form_submit_button("Override stage"):
             _do(lambda: actions.override_stage(b, case_id, str(stage), reason=reason))
+    with tabs[2]:
+        goodwill.budget_panel(b, case_id)
     with tabs[2], st.form(f"goodwill_{case_id}"):
         budget = playbook().goodwill
-        st.caption(
-            f"Budget: {budget.per_case:g} per case, {budget.per_agent_per_day:g} per agent a day, "
-            f"{budget.per_day:g} a day in all ({budget.currency})."
-        )
         kind = st.selectbox("Kind", budget.kinds)
         amount = st.number_input("Amount", min_value=0.0, max_value=100_000.0, step=5.0)
         note = st.text_input("Note")
