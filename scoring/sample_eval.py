@@ -2,7 +2,8 @@
 
 Stores the sample's mention records in a throw-away SQLite database, scores them with the
 worker (so troll likelihood includes behaviour), joins the truth rows and reports sentiment
-accuracy on sarcastic vs. plain posts, the language flag on foreign posts, and how well troll
+accuracy on sarcastic vs. plain posts, how many praising posts read as complaints (the reading
+that opens a case on a fan), the language flag on foreign posts, and how well troll
 likelihood separates the troll / pile-on posts from the rest. ``python -m critic2fan.sample_eval``
 reads the sample's files and prints the report as one JSON object.
 """
@@ -76,6 +77,7 @@ def sample_report(scorer: Any, records: Sequence[MentionRecord], truth: Truth) -
     troll_y: list[int] = []
     troll_p: list[float] = []
     examples: list[dict[str, Any]] = []
+    praise_read_negative: list[bool] = []
     for source, ext, text, label, troll, supported, _reasons in rows:
         t = truth.get((source, ext))
         if t is None:
@@ -94,12 +96,18 @@ def sample_report(scorer: Any, records: Sequence[MentionRecord], truth: Truth) -
         correct = label == t["sentiment"]
         groups["all"].append(correct)
         groups["sarcasm" if "sarcasm" in tags else "plain"].append(correct)
+        if t["sentiment"] == "positive":
+            praise_read_negative.append(label == "negative")
         if "sarcasm" in tags and len(examples) < 5:
             examples.append({"text": text[:140], "truth": t["sentiment"], "predicted": label})
     acc = {k: (round(sum(v) / len(v), 3) if v else None) for k, v in groups.items()}
     return {
         "sentiment_accuracy": acc,
         "rows": {k: len(v) for k, v in groups.items()},
+        "positive_read_negative": {
+            "posts": sum(praise_read_negative),
+            "of": len(praise_read_negative),
+        },
         "foreign_flagged_share": _share(foreign_flagged),
         "english_flagged_share": _share(english_flagged),
         "troll_roc_auc": round(float(roc_auc_score(troll_y, troll_p)), 3)

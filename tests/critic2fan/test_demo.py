@@ -173,3 +173,31 @@ def test_demo__fresh_cases_are_within_their_sla(clocked_demo: ClockedDemo) -> No
     assert fresh, "the sample's newest critics have cases waiting on staff"
     assert all(as_utc(c.sla_due) >= now for c in fresh)
     assert len(overdue) < len(waiting)
+
+
+#: Fans the demo may still open a case on: the sample keeps a few understated praise posts
+#: ("Zero Teams disconnects. My manager noticed.") that the model reads as complaints, a known
+#: limit of the model (docs/model-card.md); 11 of the sample's 78 fans today.
+FANS_WITH_A_CASE_AT_MOST = 12
+
+
+def test_demo__few_fans_get_a_case(clocked_demo: ClockedDemo) -> None:
+    import json
+
+    from sample import TRUTH_PATH
+
+    with TRUTH_PATH.open(encoding="utf-8") as fh:
+        truth = [json.loads(line) for line in fh]
+    fans = {(t["platform"], t["handle"]) for t in truth if t.get("persona") == "fan"}
+    with Session(clocked_demo.engine) as session:
+        with_a_case = set(
+            session.execute(
+                select(col(Author.platform), col(Author.handle)).join(
+                    Case, col(Case.author_id) == col(Author.id)
+                )
+            ).tuples()
+        )
+
+    assert len(fans) > 50
+    assert with_a_case - fans, "critics still get cases"
+    assert len(with_a_case & fans) <= FANS_WITH_A_CASE_AT_MOST
