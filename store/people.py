@@ -266,16 +266,25 @@ def find_authors(conn: Connection, handle: str, *, limit: int = 10) -> list[Acco
 def linked_people(conn: Connection, *, limit: int = 50) -> list[list[Account]]:
     """The ``limit`` most recently formed people, each as their linked accounts."""
     with Session(bind=conn) as session:
-        people = session.exec(
-            select(Person.id)
-            .order_by(col(Person.created_at).desc(), col(Person.id).desc())
-            .limit(limit)
+        people = [
+            p
+            for p in session.exec(
+                select(Person.id)
+                .order_by(col(Person.created_at).desc(), col(Person.id).desc())
+                .limit(limit)
+            ).all()
+            if p is not None
+        ]
+        rows = session.exec(
+            select(PersonAccount, Author)
+            .join(Author, col(Author.id) == col(PersonAccount.author_id))
+            .where(col(PersonAccount.person_id).in_(people))
+            .order_by(col(Author.id))
         ).all()
-        out = []
-        for person in people:
-            if person is not None:
-                out.append(_accounts(session, _members(session, person)))
-    return [accounts for accounts in out if accounts]
+        by_person: dict[int, list[Account]] = {p: [] for p in people}
+        for link, author in rows:
+            by_person[link.person_id].append(_account(author, link))
+    return [accounts for accounts in by_person.values() if accounts]
 
 
 def _members(session: Session, person: int) -> list[int]:
