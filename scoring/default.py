@@ -126,6 +126,11 @@ class DefaultScorer:
                     self._results.popitem(last=False)
         return p_sent, toxicity
 
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The encoder's unit vectors for ``texts`` (topics keep them); texts just scored come
+        from the encoder's cache, so this costs a lookup, not a forward pass."""
+        return self.encoder.encode(texts)
+
     def clear_cache(self) -> None:
         """Forget cached results and embeddings (benchmarks start cold with it)."""
         with self._lock:

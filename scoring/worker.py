@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from core.backoff import Backoff
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import ScoringError
-from scoring.base import Scorer, TextInput
+from scoring.base import Scorer, TextInput, TextScore
 from scoring.behaviour import MentionView, gather_features
+from scoring.topics.service import Embedder, assign_scored
 from scoring.troll import troll_likelihood
 from store.pending import claim_pending, count_pending, save_scores, scoring_transaction
 from store.polling import run_until_stopped
@@ -92,6 +93,7 @@ def score_batch(
     toxicity = {r.id: s.toxicity for r, s in zip(rows, scores, strict=True)}
     views = [MentionView(r.id, r.author_id, r.text or "", r.created_at) for r in rows]
     now = clock.now()
+    topic_input = topic_vectors(scorer, rows, scores)
     with scoring_transaction(engine) as conn:
         feats = gather_features(
             conn,
@@ -121,7 +123,33 @@ def score_batch(
                 }
             )
         model = (scorer.model_name, scorer.model_version)
-        return save_scores(conn, out, release_lease_of=model if leased else None)
+        written = save_scores(conn, out, release_lease_of=model if leased else None)
+        if topic_input is not None:
+            assign_scored(conn, topic_input[0], topic_input[1], now=now)
+        return written
+
+
+def topic_vectors(
+    scorer: Scorer, rows: Sequence[Any], scores: Sequence[TextScore]
+) -> tuple[list[int], Any] | None:
+    """The mention ids and vectors to keep for topics: mentions with text in a language the
+    model reads, when the scorer hands back its vectors (the encoder's cache makes that free).
+    A failure here is logged and costs the batch its topics, never its scores."""
+    if not isinstance(scorer, Embedder):
+        return None
+    keep = [
+        (r.id, r.text)
+        for r, s in zip(rows, scores, strict=True)
+        if s.language_supported and r.text and r.text.strip()
+    ]
+    if not keep:
+        return None
+    try:
+        vectors = scorer.embed([text for _, text in keep])
+    except Exception:  # topics are a by-product: scores are written regardless
+        log.warning("no topic vectors for a batch of %d mentions", len(keep), exc_info=True)
+        return None
+    return [mention_id for mention_id, _ in keep], vectors
 
 
 def score_pending(
