@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "critic2fan.commands.run",
     "critic2fan.commands.send",
     "critic2fan.commands.scoring",
+    "critic2fan.commands.topics",
     "critic2fan.commands.playbook",
     "critic2fan.commands.board",
     "critic2fan.commands.digest",
