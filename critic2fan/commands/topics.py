@@ -64,9 +64,11 @@ def topics_command(
         return
     typer.echo(f"{'id':>4}  {'mentions':>8}  {'negative':>8}  {'trend':<8}  label")
     for s in listed:
-        share = "-" if s.negative_share is None else f"{s.negative_share:.0%}"
+        negative = "-" if s.negative_share is None else f"{s.negative_share:.0%}"
         flag = "  ALERT: " + "; ".join(s.trend.reasons) if s.trend.alert else ""
-        typer.echo(f"{s.id:>4}  {s.mentions:>8}  {share:>8}  {s.trend.trend:<8}  {s.label}{flag}")
+        typer.echo(
+            f"{s.id:>4}  {s.mentions:>8}  {negative:>8}  {s.trend.trend:<8}  {s.label}{flag}"
+        )
 
 
 def register(app: typer.Typer) -> None:
