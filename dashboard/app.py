@@ -40,6 +40,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("outbox", "Outbox", ":material/outbox:", Permission.APPROVE_REPLY),
     ("goodwill", "Goodwill", ":material/redeem:", Permission.APPROVE_GOODWILL),
     ("overview", "Overview", ":material/monitoring:", Permission.READ),
+    ("topics", "Topics", ":material/topic:", Permission.READ),
     ("people", "People", ":material/groups:", Permission.READ),
     ("fairness", "Fairness", ":material/balance:", Permission.READ),
     ("playbook", "Playbook", ":material/menu_book:", Permission.READ),
