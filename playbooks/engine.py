@@ -12,6 +12,10 @@ Stage flow (staff and critic take turns; whose turn it is decides the single tim
          \\________________ goodwill given ______________________________/
     any open stage --critic thanks or turns positive after a staff reply--> fan
     any open stage --critic silent N days | staff confirm/decide--> walk_away
+
+A likely troll gets one calm public reply suggested (``high_ground``: acknowledge, point to the
+facts or the help page, no argument) and a walk-away recommendation for a lead to confirm. A
+pile-on gets one public statement (``pileon``) on its lead case and no reply on the others.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from playbooks.events import (
     GoodwillGiven,
     IncidentMode,
     NewMention,
+    PileOnFound,
     SentimentChanged,
     StaffOverride,
     StaffReply,
@@ -161,8 +166,18 @@ def _close(
     return evolve(d.base, d), tuple(actions)
 
 
+#: The template sets for the moments that are not stages (see the module docstring).
+HIGH_GROUND = "high_ground"
+PILEON = "pileon"
+
+
 def _suggest(d: _Draft, facts: tuple[str, ...], private: bool) -> SuggestReply:
     return SuggestReply(d.stage, d.topic, facts, private, d.incident)
+
+
+def _high_ground(d: _Draft, facts: tuple[str, ...]) -> SuggestReply:
+    """The one calm public reply a likely troll gets before staff walk away."""
+    return SuggestReply(HIGH_GROUND, d.topic, facts, False, d.incident)
 
 
 def _converts(d: _Draft, ev: CriticPost | SentimentChanged, pb: Playbook) -> str | None:
@@ -212,6 +227,7 @@ def _open(ev: CriticPost, now: datetime, pb: Playbook) -> Result:
     _staff_turn(d, now, pb, actions)
     if ev.troll >= pb.thresholds.troll_likely:
         _recommend(d, "troll", ev.troll_reasons, actions)
+        actions.append(_high_ground(d, ev.fact_ids))
     else:
         private = ev.followers >= pb.private.min_followers
         if private:  # a large audience: invite them to a private conversation from the start
@@ -250,7 +266,10 @@ def _on_post(case: CaseState | None, ev: CriticPost, now: datetime, pb: Playbook
     if why is not None:
         return _close(d, FAN, why, now, actions)
     if d.troll >= th.troll_likely:
+        newly = d.walkaway_recommended is None and not d.walkaway_rejected
         _recommend(d, "troll", d.troll_reasons, actions)
+        if newly and d.staff_replies == 0 and d.pileon_of is None:
+            actions.append(_high_ground(d, d.facts))
     if case.waiting_on == CRITIC:
         d["critic_replies"] = case.critic_replies + 1
         if case.stage == GOODWILL:
@@ -408,6 +427,18 @@ def _on_incident(case: CaseState | None, ev: IncidentMode, now: datetime, pb: Pl
     return changed, (IncidentTag(ev.on, ev.reason),)
 
 
+def _on_pileon(case: CaseState | None, ev: PileOnFound, now: datetime, pb: Playbook) -> Result:
+    if case is None or not case.is_open or case.pileon_of is not None:
+        return case, _NOTHING
+    d = _Draft(case, pileon_of=ev.first_mention_id, pileon_lead=ev.lead, updated_at=now)
+    detail = f"one of {ev.accounts} accounts posting the same words within the hour"
+    actions: list[Action] = [Recorded("pileon", detail)]
+    _recommend(d, "troll", (detail,), actions)
+    if ev.lead and case.staff_replies == 0:
+        actions.append(SuggestReply(PILEON, d.topic, (), False, d.incident))
+    return _done(d, now, pb, actions)
+
+
 _HANDLERS: dict[type, Callable[[Any, Any, datetime, Playbook], Result]] = {
     NewMention: _on_post,
     CriticReply: _on_post,
@@ -417,4 +448,5 @@ _HANDLERS: dict[type, Callable[[Any, Any, datetime, Playbook], Result]] = {
     TimerFired: _on_timer,
     StaffOverride: _on_override,
     IncidentMode: _on_incident,
+    PileOnFound: _on_pileon,
 }

@@ -69,6 +69,19 @@ class TimerFired:
     """The clock passed the case's ``timer_due``."""
 
 
+@dataclass(frozen=True, slots=True)
+class PileOnFound:
+    """The critic's post is part of a pile-on: many accounts posting the same words at once.
+
+    ``first_mention_id`` names the pile-on; ``lead`` marks the one case whose thread gets
+    the single public statement (the others are answered by it).
+    """
+
+    first_mention_id: int
+    accounts: int
+    lead: bool = False
+
+
 #: What a :class:`StaffOverride` may do.
 OVERRIDE_ACTIONS: tuple[str, ...] = (
     "stage",
@@ -109,4 +122,5 @@ Event = (
     | TimerFired
     | StaffOverride
     | IncidentMode
+    | PileOnFound
 )

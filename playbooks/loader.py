@@ -168,6 +168,7 @@ def _longest_context(playbook: Playbook) -> dict[str, object]:
         "topic": max(topics, key=len),
         "fact": fact_text(playbook, [f.id for f in playbook.facts.facts]),
         "private": True,
+        "help": playbook.brand.help_url or "",
     }
 
 

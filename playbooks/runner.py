@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 from core.backoff import Backoff
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import ConfigError
-from playbooks.events import StaffReply, TimerFired
+from core.pileon import PILEON_WINDOW
+from playbooks.events import PileOnFound, StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
+from playbooks.pileon import find_pileon, in_pileon
 from playbooks.schema import Playbook, SpikeRules
 from playbooks.service import count_sent_reply, incident_active, set_incident
 from playbooks.spike import (
@@ -55,6 +57,7 @@ from store.models import Case
 from store.open_cases import all_incidents, is_brand_author, open_cases_of
 from store.outbox import OUTBOX_SENT_CHANNEL, link_echo, sent_uncounted
 from store.playbook_feed import (
+    critic_posts_between,
     mentions_after,
     newest_scores,
     parent_post,
@@ -111,8 +114,11 @@ def process_pending(
     batch_size: int = BATCH_SIZE,
     clock: Clock = SYSTEM_CLOCK,
     guard: Callable[[], None] | None = None,
+    until: datetime | None = None,
 ) -> RunSummary:
     """Work every scored, not yet processed mention in created_at order; then fire due timers.
+
+    ``until`` stops at mentions posted after it (a replay in steps of time, as the demo does).
 
     ``model`` picks whose scores to use (a ``Score.model_name``); None takes the newest score.
     ``clock`` only stamps the saved cursor; the cases' time is ``now`` or the mentions' own.
@@ -125,7 +131,7 @@ def process_pending(
             guard()
         with session_scope(engine) as session:
             batch = _Batch(session, playbook, summary, model, saved_at=clock.now())
-            done, at = batch.run(batch_size, at, now)
+            done, at = batch.run(batch_size, at, now, until)
         if done:
             break
     final = now or at
@@ -335,11 +341,11 @@ class _Batch:
         self.next_due = next_timer_due(session)
 
     def run(
-        self, limit: int, clock: datetime | None, now: datetime | None
+        self, limit: int, clock: datetime | None, now: datetime | None, until: datetime | None
     ) -> tuple[bool, datetime | None]:
         cursor = read_feed_cursor(self.session, CURSOR_NAME)
         self._count_sent(clock, now)
-        rows = mentions_after(self.session, cursor, limit)
+        rows = mentions_after(self.session, cursor, limit, until=until)
         if not rows:
             return True, clock
         ids = [m.id for m, _ in rows if m.id is not None]
@@ -440,6 +446,24 @@ class _Batch:
             topic=topic,
         )
         self._apply(row, event, at, mention.source)
+        if in_pileon(score.troll_reasons or ()):
+            self._answer_pileon(mention.text, at)
+
+    def _answer_pileon(self, text: str, at: datetime) -> None:
+        """Tell every open case of the pile-on ``text`` is part of; the earliest one with an
+        open case carries the single statement (unless one already does)."""
+        posts = critic_posts_between(self.session, at - PILEON_WINDOW, at)
+        pileon = find_pileon(text, posts)
+        if pileon is None:
+            return
+        cases = [row for author in pileon.authors() for row in open_cases_of(self.session, author)]
+        led = any(row.state.get("pileon_lead") for row in cases)
+        for row in cases:
+            if row.state.get("pileon_of") is not None:
+                continue
+            found = PileOnFound(pileon.first_mention_id, pileon.accounts, lead=not led)
+            led = True
+            self._apply(row, found, at, row.source)
 
     def _apply(self, row: Case | None, event: Any, at: datetime, source: str) -> None:
         opened = row is None

@@ -12,7 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from playbooks.state import ACKNOWLEDGE, EMPATHIZE, GOODWILL, OPEN_STAGES, STAGES
 
 #: Variables a reply template may use.
-TEMPLATE_VARIABLES: tuple[str, ...] = ("name", "brand", "topic", "fact", "private")
+TEMPLATE_VARIABLES: tuple[str, ...] = ("name", "brand", "topic", "fact", "private", "help")
+#: Template sets for moments that are not stages: the one calm public reply to a likely troll,
+#: and the single public statement that answers a pile-on.
+REPLY_MOMENTS: tuple[str, ...] = ("high_ground", "pileon")
 
 
 def _clean_keywords(value: list[str]) -> list[str]:
@@ -31,6 +34,9 @@ class Brand(_Strict):
 
     name: str = Field(min_length=1)
     handles: list[str] = Field(default_factory=list)
+    help_url: str | None = Field(
+        None, description="The help page replies point to (``{{ help }}`` in templates)."
+    )
 
 
 class Thresholds(_Strict):
@@ -207,8 +213,9 @@ class Playbook(_Strict):
     @classmethod
     def _template_stages(cls, value: dict[str, StageTemplates]) -> dict[str, StageTemplates]:
         for stage, by_topic in value.items():
-            if stage not in STAGES:
-                raise ValueError(f"unknown stage {stage!r}; expected one of {list(STAGES)}")
+            if stage not in STAGES and stage not in REPLY_MOMENTS:
+                known = [*STAGES, *REPLY_MOMENTS]
+                raise ValueError(f"unknown stage {stage!r}; expected one of {known}")
             if "default" not in by_topic:
                 raise ValueError(f"templates.{stage} needs a 'default' template")
         for stage in (ACKNOWLEDGE, EMPATHIZE, GOODWILL):

@@ -28,6 +28,7 @@ from sqlmodel import Session
 from core.errors import InputError
 from core.names import clean_name
 from playbooks.actions import Rejected
+from playbooks.engine import HIGH_GROUND, PILEON
 from playbooks.events import Event, IncidentMode, StaffOverride, StaffReply
 from playbooks.loader import load_active_playbook
 from playbooks.persist import Applied, apply_event, state_of
@@ -413,14 +414,25 @@ SILENT_WALKAWAYS = frozenset({"troll", "bad_faith"})
 
 
 def reply_stage(state: CaseState) -> str:
-    """Whose template the suggested reply uses: ``fan`` (a thank-you) once the critic became a
-    fan; ``walk_away`` (a courteous last word) when a walk-away is confirmed, or recommended
-    after staff have answered, except for trolls and bad faith; else the case's stage."""
+    """Whose template the suggested reply uses ("" for none).
+
+    ``fan`` (a thank-you) once the critic became a fan; ``walk_away`` (a courteous last word)
+    when a walk-away is confirmed, or recommended after staff have answered, except for trolls
+    and bad faith, who get one calm ``high_ground`` reply and then nothing; a pile-on's lead
+    case gets its one ``pileon`` statement and the pile-on's other cases nothing; else the
+    case's stage.
+    """
     if state.stage == WALK_AWAY:
         return WALK_AWAY if state.walkaway_reason not in SILENT_WALKAWAYS else ""
+    if not state.is_open:
+        return state.stage
+    if state.pileon_of is not None:
+        return PILEON if state.pileon_lead and state.staff_replies == 0 else ""
     recommended = state.walkaway_recommended
-    if state.is_open and recommended is not None and state.staff_replies > 0:
-        return WALK_AWAY if recommended not in SILENT_WALKAWAYS else state.stage
+    if recommended in SILENT_WALKAWAYS:
+        return HIGH_GROUND if state.staff_replies == 0 else ""
+    if recommended is not None and state.staff_replies > 0:
+        return WALK_AWAY
     return state.stage
 
 

@@ -93,6 +93,10 @@ class CaseState:
     acknowledged_at: datetime | None = None
     closed_at: datetime | None = None
     latest_mention_id: int | None = None
+    #: The first post of the pile-on this case is part of (None: not part of one).
+    pileon_of: int | None = None
+    #: This case carries the pile-on's one public statement; the others get no reply.
+    pileon_lead: bool = False
 
 
 _DATETIME_FIELDS = frozenset(

@@ -54,6 +54,7 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "topic": "billing",
     "fact": "A fact.",
     "private": False,
+    "help": "https://brand.example/help",
 }
 
 MAX_NAME_CHARS = 80
@@ -404,6 +405,7 @@ def render_reply(
         "topic": topic.replace("_", " "),
         "fact": fact_text(playbook, fact_ids),
         "private": private,
+        "help": playbook.brand.help_url or "",
     }
     try:
         return render_template(playbook.templates[stage][key], context).strip()

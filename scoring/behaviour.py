@@ -7,9 +7,7 @@ features whether it is scored live or in a later backfill:
 * posts from any account in the last ``PILEON_WINDOW`` whose normalised text matches (pile-on),
 * account age and follower ratio when the platform gave them.
 
-"Near-identical" means equal after normalisation: case, URLs, @handles, numbers, punctuation
-and emoji removed, whitespace collapsed. That catches copy-paste campaigns with a changed
-handle or link; paraphrases are out of reach by design (documented in docs/scoring.md).
+"Near-identical" means equal after ``core.pileon.fingerprint``, which the playbook shares.
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from core.pileon import MIN_PILEON_CHARS, PILEON_WINDOW, fingerprint
 from scoring.troll import TrollFeatures
 from store.behaviour import BehaviourWindow, behaviour_window
 
@@ -28,27 +27,15 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 AUTHOR_WINDOW = timedelta(hours=24)
-PILEON_WINDOW = timedelta(hours=1)
 HOSTILE_AT = 0.5
-#: Fewer characters than this after normalisation never count as a pile-on ("lol", "+1").
-MIN_PILEON_CHARS = 12
 #: At most this many recent posts are read for pile-on detection per batch.
 PILEON_SCAN_LIMIT = 20_000
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"[@#]\w+")
-_NONWORD = re.compile(r"[\W\d_]+")
 _BAIT = re.compile(
     r"\b(answer me|reply to me|respond|why (won't|wont|don't|dont) you (answer|reply|respond)"
     r"|still waiting|ratio|prove me wrong|come at me|cry (about|more)|stay mad|cope)\b",
     re.IGNORECASE,
 )
-
-
-def fingerprint(text: str) -> str:
-    """The text reduced to its words, so copy-paste variants compare equal."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
-    return " ".join(_NONWORD.sub(" ", text).split())
 
 
 def is_bait(text: str) -> bool:

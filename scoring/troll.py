@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.pileon import PILEON_MARK
+
 FLOOR = 0.01
 CEILING = 0.98
 #: A term must push the log-odds at least this much to be given as a reason.
@@ -142,7 +144,7 @@ def term_values(f: TrollFeatures) -> dict[str, tuple[float, str]]:
         terms["pileon"] = (
             _cap(push, 2.5) / 2.5,
             f"{f.pileon_posts} near-identical posts from {f.pileon_accounts} accounts "
-            f"within {_minutes(f.pileon_minutes)} (pile-on)",
+            f"within {_minutes(f.pileon_minutes)} {PILEON_MARK}",
         )
     if f.posts_last_hour >= 5:
         terms["burst"] = (

@@ -56,10 +56,13 @@ def save_feed_cursor(session: Session, name: str, cursor: FeedCursor, *, now: da
 
 
 def mentions_after(
-    session: Session, cursor: FeedCursor, limit: int
+    session: Session, cursor: FeedCursor, limit: int, *, until: datetime | None = None
 ) -> list[tuple[Mention, Author]]:
-    """Up to ``limit`` mentions past ``cursor`` with their authors, in (created_at, id) order."""
+    """Up to ``limit`` mentions past ``cursor`` (posted by ``until`` when given) with their
+    authors, in (created_at, id) order."""
     query = select(Mention, Author).join(Author, col(Author.id) == col(Mention.author_id))
+    if until is not None:
+        query = query.where(col(Mention.created_at) <= until)
     if cursor.at is not None:
         after = or_(
             col(Mention.created_at) > cursor.at,
@@ -69,6 +72,25 @@ def mentions_after(
         query = query.where(after)
     query = query.order_by(col(Mention.created_at), col(Mention.id)).limit(limit)
     return [(m, a) for m, a in session.exec(query).all()]
+
+
+def critic_posts_between(
+    session: Session, since: datetime, until: datetime
+) -> list[tuple[int, int, datetime, str]]:
+    """``(mention id, author id, created_at, text)`` of every post not by the brand and not
+    deleted in ``[since, until]``, oldest first: what a pile-on is looked for in."""
+    rows = session.exec(
+        select(Mention.id, Mention.author_id, Mention.created_at, Mention.text)
+        .join(Author, col(Author.id) == col(Mention.author_id))
+        .where(
+            col(Mention.created_at) >= since,
+            col(Mention.created_at) <= until,
+            col(Mention.deleted).is_(False),
+            col(Author.is_brand).is_(False),
+        )
+        .order_by(col(Mention.created_at), col(Mention.id))
+    ).all()
+    return [(int(i), int(a), at, text) for i, a, at, text in rows if i is not None and a]
 
 
 def newest_scores(

@@ -97,6 +97,7 @@ class Feed:
         reply_to: int | None = None,
         brand: bool = False,
         scored: bool = True,
+        reasons: list[str] | None = None,
     ) -> int:
         """Store one mention (and its score unless ``scored`` is False); returns its id."""
         from sqlmodel import Session
@@ -121,10 +122,18 @@ class Feed:
             assert row.id is not None
             mention_id = row.id
         if scored and not brand:
-            self.score(mention_id, neg=neg, pos=pos, troll=troll)
+            self.score(mention_id, neg=neg, pos=pos, troll=troll, reasons=reasons)
         return mention_id
 
-    def score(self, mention_id: int, *, neg: float, pos: float, troll: float = 0.0) -> None:
+    def score(
+        self,
+        mention_id: int,
+        *,
+        neg: float,
+        pos: float,
+        troll: float = 0.0,
+        reasons: list[str] | None = None,
+    ) -> None:
         """Store a score for a mention."""
         from sqlmodel import Session
 
@@ -145,7 +154,9 @@ class Feed:
                     sentiment=pos - neg,
                     toxicity=troll,
                     troll_likelihood=troll,
-                    troll_reasons=["insults"] if troll >= 0.7 else [],
+                    troll_reasons=reasons
+                    if reasons is not None
+                    else (["insults"] if troll >= 0.7 else []),
                 )
             )
             s.commit()

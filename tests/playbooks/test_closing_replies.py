@@ -23,8 +23,13 @@ def test_reply_stage__follows_the_moment(pb, post, t0) -> None:
     assert answered is not None
     tired = replace(answered, walkaway_recommended="cannot_be_pleased")
     assert reply_stage(tired) == "walk_away"
-    # A troll's one calm answer is the stage's; after it, silence.
-    assert reply_stage(replace(answered, walkaway_recommended="troll")) == "empathize"
+    # A troll gets one calm answer from the high ground; after it, silence.
+    assert reply_stage(replace(case, walkaway_recommended="troll")) == "high_ground"
+    assert reply_stage(replace(answered, walkaway_recommended="troll")) == ""
+    # A pile-on: one statement on its lead case, nothing on the others.
+    assert reply_stage(replace(case, pileon_of=7, pileon_lead=True)) == "pileon"
+    assert reply_stage(replace(case, pileon_of=7)) == ""
+    assert reply_stage(replace(answered, pileon_of=7, pileon_lead=True)) == ""
     assert reply_stage(replace(case, walkaway_recommended="cannot_be_pleased")) == "acknowledge"
     closed = replace(answered, is_open=False, stage="walk_away", walkaway_reason="no_answer")
     assert reply_stage(closed) == "walk_away" and offers_reply(closed)

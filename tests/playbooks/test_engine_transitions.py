@@ -92,7 +92,8 @@ def test_new_mention__likely_troll_gets_walkaway_recommendation(pb, post, t0) ->
     assert case is not None and case.is_open and case.walkaway_recommended == "troll"
     rec = _of(actions, RecommendWalkAway)
     assert rec == [RecommendWalkAway("troll", ("insults", "new account"))]
-    assert not _of(actions, SuggestReply)
+    # one calm public reply from the high ground, never the stage's empathy ladder
+    assert _of(actions, SuggestReply) == [SuggestReply("high_ground", "general", (), False)]
 
 
 def test_staff_reply__acknowledge_moves_to_empathize_and_waits(pb, post, t0) -> None:
