@@ -24,6 +24,7 @@ from dashboard.digest.model import (
     CoverageGap,
     CriticRow,
     Digest,
+    EmergingTopic,
     Headline,
     HourBucket,
     IncidentRow,
@@ -93,6 +94,7 @@ def build_digest(
         )
         digest.incidents = _incidents(s, window)
         digest.gaps = _gaps(s, window)
+        digest.emerging = emerging_topics(engine, now=window.end)
         digest.voices = _voices(s, today, VOICES_N)
     log.info(
         "digest for %s: %d mentions, %d new critics", window.day, len(today), len(opened_today)
@@ -281,6 +283,17 @@ def _incidents(s: Session, window: DayWindow) -> list[IncidentRow]:
             started_by=i.started_by,
         )
         for i in rows
+    ]
+
+
+def emerging_topics(engine: Engine, *, now: datetime) -> list[EmergingTopic]:
+    """Topics beyond their normal range in the 24 hours before ``now`` (the day's end)."""
+    from scoring.topics.service import summaries
+
+    return [
+        EmergingTopic(t.label, t.trend.volume, t.trend.reasons, (t.examples or [""])[0])
+        for t in summaries(engine, now=now)
+        if t.trend.alert
     ]
 
 

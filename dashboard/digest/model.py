@@ -101,6 +101,16 @@ class CoverageGap:
 
 
 @dataclass(frozen=True)
+class EmergingTopic:
+    """A complaint topic beyond its normal range at the day's end, with the evidence."""
+
+    label: str
+    volume: int
+    reasons: tuple[str, ...]
+    example: str
+
+
+@dataclass(frozen=True)
 class Voice:
     """An author who posted today, ranked by reach."""
 
@@ -137,6 +147,7 @@ class Digest:
     walkaways: dict[str, int] = field(default_factory=dict)
     incidents: list[IncidentRow] = field(default_factory=list)
     gaps: list[CoverageGap] = field(default_factory=list)
+    emerging: list[EmergingTopic] = field(default_factory=list)
     voices: list[Voice] = field(default_factory=list)
     hourly: list[HourBucket] = field(default_factory=list)
 
