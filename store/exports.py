@@ -1,75 +1,204 @@
-"""The export's reads: mentions in bounded chunks, with their latest score and case.
+"""The analyst exports' reads: each dataset's query, read as Arrow tables in bounded pages.
 
-Keyset pagination on ``Mention.id`` (``WHERE id > :after ORDER BY id LIMIT :n``) keeps memory
-flat whatever the table size, on SQLite and PostgreSQL alike, and needs no server-side cursor.
-Each page is one query: the author by primary key, the newest ``Score`` and the author's case
-(an open one first, else the most recently updated) through correlated subqueries that are
-single index probes (``ix_score_mention_id``, ``ix_case_author_topic``). Doing the join in SQL
-rather than in Python roughly halves the CPU per row. Everything runs on one connection inside
-one transaction, so the export is a consistent snapshot.
+A dataset is an ``ExportQuery``: labelled columns, the ``FROM`` they come from, the integer key
+its pages follow, and which columns ``since``/``until`` and ``sources`` filter. ``QUERIES`` names
+them all; adding a dataset is one entry there (and one in ``dashboard.exports.datasets``).
 
-Rows are fetched as the driver's plain tuples (no per-value SQLAlchemy processing): timestamps
-stay as stored (naive UTC text on SQLite, aware datetimes on PostgreSQL) and each writer
-converts them once per column: Arrow casts whole columns for Parquet, ``iso_utc`` slices
-strings for CSV and JSONL (``dashboard.exports.writers``).
+Keyset pagination on the key (``WHERE key > :after ORDER BY key LIMIT :n``) keeps memory flat
+whatever the table size, on SQLite and PostgreSQL alike, and needs no server-side cursor.
+Every page is read on one connection inside one transaction (``store.arrow_reads``), natively
+as Arrow through ADBC where the driver is installed.
+
+Mentions carry their newest score and their author's case. Correlated subqueries (one index
+probe per row) cost more than reading the mentions themselves, so each page instead runs two
+range lookups (the page's scores, the page's authors' cases), picks each key's winner with an
+Arrow sort and attaches it with ``index_in``/``take``: vectorised, and the page order is kept.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, bindparam, func, select, type_coerce
-from sqlalchemy.sql import ColumnElement, Select
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Table, Text, bindparam, case, cast, func, select
+from sqlalchemy.sql import ColumnElement, FromClause, Select
 
-from store.models import Author, Case, Mention, Score
-from store.scores import newest_score_id
+from store.arrow_reads import ArrowReads
+from store.models import Author, Case, CaseEvent, GoodwillLedger, Mention, Score
 from store.tables import table
 
 log = logging.getLogger(__name__)
-
 
 _M: Table = table(Mention)
 _A: Table = table(Author)
 _S: Table = table(Score)
 _C: Table = table(Case)
+_E: Table = table(CaseEvent)
+_G: Table = table(GoodwillLedger)
+
+Columns = tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """Which mentions to export: ``since <= created_at < until``, from ``sources``."""
+    """Which rows to export: ``since <= time < until``, from ``sources``."""
 
     since: datetime | None = None
     until: datetime | None = None
     sources: tuple[str, ...] = ()
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """The WHERE conditions for the mention table."""
+    def conditions(self, time: Any, source: Any) -> list[ColumnElement[bool]]:
+        """The WHERE conditions on a dataset's time and source columns (None: not filtered)."""
         out: list[ColumnElement[bool]] = []
-        if self.since is not None:
-            out.append(_M.c.created_at >= self.since)
-        if self.until is not None:
-            out.append(_M.c.created_at < self.until)
-        if self.sources:
-            out.append(_M.c.source.in_(self.sources))
+        if time is not None and self.since is not None:
+            out.append(time >= self.since)
+        if time is not None and self.until is not None:
+            out.append(time < self.until)
+        if source is not None and self.sources:
+            # one placeholder per source (not an "expanding" IN): compiles once, for any driver
+            names: list[Any] = [bindparam(f"source_{i}", s) for i, s in enumerate(self.sources)]
+            out.append(source.in_(names))
         return out
 
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return self.since is None and self.until is None and not self.sources
 
-def _raw(column: Any) -> Any:
-    """The column without its Python-side result processing (raw text on SQLite)."""
-    return type_coerce(column, String)
+
+@dataclass(frozen=True)
+class Lookup:
+    """Rows attached to each page row by a key, the first by ``order`` winning.
+
+    ``build(flt)`` selects ``_key`` (matched against the page's ``page_key``), the ``order``
+    columns and the output ``fields``, for the page's key range ``:lo < key <= :hi``.
+    """
+
+    page_key: str
+    fields: tuple[str, ...]
+    order: tuple[tuple[str, str], ...]
+    build: Callable[[ExportFilter], Select[Any]]
+
+    def attach(self, page: pa.Table, found: pa.Table) -> pa.Table:
+        """``page`` with this lookup's fields appended (null where nothing matched)."""
+        winners = first_per_key(found, "_key", self.order)
+        if winners.num_rows:
+            keys = winners.column("_key").cast(page.schema.field(self.page_key).type)
+            where = pc.index_in(page.column(self.page_key), value_set=keys)
+            picked = winners.take(where)
+            columns = [picked.column(name) for name in self.fields]
+        else:
+            columns = [pa.nulls(page.num_rows) for _ in self.fields]
+        for name, column in zip(self.fields, columns, strict=True):
+            page = page.append_column(name, column)
+        return page
 
 
-_MENTION_COLUMNS = (
+@dataclass(frozen=True)
+class ExportQuery:
+    """One dataset's read: ``columns`` from ``source``, paged by ``key`` (None: one read)."""
+
+    columns: Columns
+    source: FromClause
+    key: str | None
+    time: Any = None
+    origin: Any = None
+    group_by: tuple[Any, ...] = ()
+    lookups: tuple[Lookup, ...] = field(default=())
+
+    def names(self) -> list[str]:
+        """Every column a page can hold, lookups included."""
+        return [name for name, _ in self.columns] + [f for lk in self.lookups for f in lk.fields]
+
+    def page_statement(self, flt: ExportFilter, page_size: int) -> Select[Any]:
+        """One keyset page (``:after`` is the last key read), or the whole read when unpaged."""
+        stmt = select(*(col.label(name) for name, col in self.columns)).select_from(self.source)
+        stmt = stmt.where(*flt.conditions(self.time, self.origin))
+        if self.group_by:
+            stmt = stmt.group_by(*self.group_by)
+        if self.key is None:
+            return stmt.order_by(*(col for _, col in self.columns[:1]))
+        key = dict(self.columns)[self.key]
+        return stmt.where(key > bindparam("after")).order_by(key).limit(page_size)
+
+    def count_statement(self, flt: ExportFilter) -> Select[Any]:
+        """How many rows the filter selects (for a progress bar)."""
+        inner = self.page_statement(flt, 1)
+        if self.key is not None:
+            inner = inner.limit(None).params(after=0)
+        return select(func.count()).select_from(inner.order_by(None).subquery())
+
+
+def iter_pages(
+    reads: ArrowReads,
+    query: ExportQuery,
+    flt: ExportFilter,
+    *,
+    page_size: int = 50_000,
+    need: frozenset[str] | None = None,
+) -> Iterator[pa.Table]:
+    """Yield the dataset's rows as Arrow tables of at most ``page_size`` rows, in key order.
+
+    ``need`` names the fields wanted; lookups that provide none of them are skipped. Column
+    types are as the driver reads them: callers cast to the catalogue's types.
+    """
+    base = query.page_statement(flt, page_size)
+    lookups = [
+        (lookup, lookup.build(flt))
+        for lookup in query.lookups
+        if need is None or need & set(lookup.fields)
+    ]
+    if query.key is None:
+        yield reads.table(base)
+        return
+    after: Any = 0
+    while True:
+        page = reads.table(base, {"after": after})
+        if page.num_rows == 0:
+            return
+        last = page.column(query.key)[-1].as_py()
+        for lookup, stmt in lookups:
+            page = lookup.attach(page, reads.table(stmt, {"lo": after, "hi": last}))
+        yield page
+        after = last
+        if page.num_rows < page_size:
+            return
+
+
+def count_rows(reads: ArrowReads, query: ExportQuery, flt: ExportFilter) -> int:
+    """How many rows the export will write."""
+    counted = reads.table(query.count_statement(flt))
+    return int(counted.column(0)[0].as_py())
+
+
+def first_per_key(found: pa.Table, key: str, order: Sequence[tuple[str, str]]) -> pa.Table:
+    """The first row of each ``key`` when sorted by ``order`` (ties: the table's own order)."""
+    if found.num_rows <= 1:
+        return found
+    keys = found.column(key)
+    if pc.all(pc.greater(keys.slice(1), keys.slice(0, len(keys) - 1))).as_py():
+        return found  # already one row per key (a mention with one score): nothing to rank
+    sort_keys = [(key, "ascending"), *order]
+    ranked = found.take(pc.sort_indices(found, sort_keys=sort_keys))
+    keys = ranked.column(key)
+    changed = pc.not_equal(keys.slice(1), keys.slice(0, len(keys) - 1))
+    first = pa.concat_arrays([pa.array([True]), pc.fill_null(changed, True).combine_chunks()])
+    return ranked.filter(first)
+
+
+# --- mentions ------------------------------------------------------------------------------
+
+_MENTION_COLUMNS: Columns = (
     ("mention_id", _M.c.id),
     ("source", _M.c.source),
     ("external_id", _M.c.external_id),
-    ("created_at", _raw(_M.c.created_at)),
-    ("fetched_at", _raw(_M.c.fetched_at)),
+    ("created_at", _M.c.created_at),
+    ("fetched_at", _M.c.fetched_at),
     ("lang", _M.c.lang),
     ("url", _M.c.url),
     ("text", _M.c.text),
@@ -82,7 +211,7 @@ _MENTION_COLUMNS = (
     ("author_display_name", _A.c.display_name),
     ("author_followers", _A.c.followers),
 )
-_SCORE_COLUMNS = (
+_SCORE_COLUMNS: Columns = (
     ("score_model", _S.c.model_name),
     ("score_model_version", _S.c.model_version),
     ("sentiment_label", _S.c.sentiment_label),
@@ -92,118 +221,176 @@ _SCORE_COLUMNS = (
     ("p_positive", _S.c.p_positive),
     ("toxicity", _S.c.toxicity),
     ("troll_likelihood", _S.c.troll_likelihood),
-    ("troll_reasons", _raw(_S.c.troll_reasons)),
-    ("scored_at", _raw(_S.c.scored_at)),
+    ("troll_reasons", cast(_S.c.troll_reasons, Text)),  # JSON as its text on every driver
+    ("scored_at", _S.c.scored_at),
 )
-_CASE_COLUMNS = (
+_CASE_COLUMNS: Columns = (
     ("case_id", _C.c.id),
     ("case_stage", _C.c.stage),
     ("case_is_open", _C.c.is_open),
     ("case_outcome", _C.c.outcome),
     ("case_walkaway_reason", _C.c.walkaway_reason),
 )
-BOOL_FIELDS = ("deleted", "case_is_open")
-SCORE_FIELDS = frozenset(name for name, _ in _SCORE_COLUMNS)
-CASE_FIELDS = frozenset(name for name, _ in _CASE_COLUMNS)
-TS_FIELDS = ("created_at", "fetched_at", "scored_at")
-
-Chunk = dict[str, list[Any]]
 
 
-def count_rows(conn: Connection, flt: ExportFilter) -> int:
-    """How many mentions the filter selects (for the progress bar)."""
-    stmt = select(func.count()).select_from(_M).where(*flt.conditions())
-    return int(conn.execute(stmt).scalar_one())
+def _page_mentions(flt: ExportFilter) -> list[ColumnElement[bool]]:
+    """The mentions of the page ``:lo < id <= :hi`` that the filter keeps."""
+    return [
+        _M.c.id > bindparam("lo"),
+        _M.c.id <= bindparam("hi"),
+        *flt.conditions(_M.c.created_at, _M.c.source),
+    ]
 
 
-def _latest_score_id() -> Any:
-    """The id of a mention's newest score (by ``scored_at``, then id): one index probe."""
-    return newest_score_id(_M.c.id).correlate(_M)
-
-
-def _author_case_id() -> Any:
-    """The author's open case (most recently updated), else their latest closed one."""
-    c2 = _C.alias("c2")
-    return (
-        select(c2.c.id)
-        .where(c2.c.author_id == _M.c.author_id)
-        .order_by(c2.c.is_open.desc(), c2.c.updated_at.desc(), c2.c.id.desc())
-        .limit(1)
-        .correlate(_M)
-        .scalar_subquery()
+def _scores_of_page(flt: ExportFilter) -> Select[Any]:
+    """Every score of the page's mentions: an index range on ``score.mention_id``."""
+    stmt = select(
+        _S.c.mention_id.label("_key"),
+        _S.c.id.label("_score_id"),
+        *(col.label(name) for name, col in _SCORE_COLUMNS),
     )
+    stmt = stmt.order_by(_S.c.mention_id)  # the index's own order
+    if flt.empty:
+        return stmt.where(_S.c.mention_id > bindparam("lo"), _S.c.mention_id <= bindparam("hi"))
+    return stmt.join_from(_S, _M, _M.c.id == _S.c.mention_id).where(*_page_mentions(flt))
 
 
-def chunk_query(
-    flt: ExportFilter, chunk_size: int, *, scores: bool = True, cases: bool = True
-) -> tuple[Select[Any], list[str]]:
-    """One keyset page of mentions joined to author, latest score and case; and its names."""
-    columns = list(_MENTION_COLUMNS)
-    source: Any = _M.join(_A, _M.c.author_id == _A.c.id)
-    if scores:
-        source = source.outerjoin(_S, _S.c.id == _latest_score_id())
-        columns += _SCORE_COLUMNS
-    if cases:
-        source = source.outerjoin(_C, _C.c.id == _author_case_id())
-        columns += _CASE_COLUMNS
-    stmt = (
-        select(*(col for _, col in columns))
-        .select_from(source)
-        .where(_M.c.id > bindparam("after"), *flt.conditions())
-        .order_by(_M.c.id)
-        .limit(chunk_size)
-    )
-    return stmt, [name for name, _ in columns]
+def _cases_of_page(flt: ExportFilter) -> Select[Any]:
+    """Every case of the page's authors."""
+    authors = select(_M.c.author_id).where(*_page_mentions(flt))
+    return select(
+        _C.c.author_id.label("_key"),
+        _C.c.updated_at.label("_updated_at"),
+        *(col.label(name) for name, col in _CASE_COLUMNS),
+    ).where(_C.c.author_id.in_(authors))
 
 
-def iter_chunks(
-    conn: Connection,
-    flt: ExportFilter,
-    *,
-    chunk_size: int = 20_000,
-    need: frozenset[str] | None = None,
-) -> Iterator[Chunk]:
-    """Yield column-oriented chunks (field name -> values) of at most ``chunk_size`` rows.
+MENTIONS = ExportQuery(
+    columns=_MENTION_COLUMNS,
+    source=_M.join(_A, _M.c.author_id == _A.c.id),
+    key="mention_id",
+    time=_M.c.created_at,
+    origin=_M.c.source,
+    lookups=(
+        # the newest score: latest scored_at, then highest id
+        Lookup(
+            page_key="mention_id",
+            fields=tuple(name for name, _ in _SCORE_COLUMNS),
+            order=(("scored_at", "descending"), ("_score_id", "descending")),
+            build=_scores_of_page,
+        ),
+        # the author's open case (most recently updated), else their latest closed one
+        Lookup(
+            page_key="author_id",
+            fields=tuple(name for name, _ in _CASE_COLUMNS),
+            order=(
+                ("case_is_open", "descending"),
+                ("_updated_at", "descending"),
+                ("case_id", "descending"),
+            ),
+            build=_cases_of_page,
+        ),
+    ),
+)
 
-    ``need`` names the fields wanted; the score and case joins are left out when none of
-    theirs is.
-    """
-    stmt, names = chunk_query(
-        flt,
-        chunk_size,
-        scores=need is None or bool(need & SCORE_FIELDS),
-        cases=need is None or bool(need & CASE_FIELDS),
-    )
-    json_as_text = conn.dialect.name == "sqlite"  # elsewhere the driver decodes JSON
-    after = 0
-    while True:
-        rows = _raw_rows(conn, stmt, {"after": after})
-        if not rows:
-            return
-        columns = zip(*rows, strict=True)
-        chunk: Chunk = {name: list(values) for name, values in zip(names, columns, strict=True)}
-        for name in BOOL_FIELDS:  # SQLite hands back 0/1
-            if name in chunk:
-                chunk[name] = [None if v is None else bool(v) for v in chunk[name]]
-        if not json_as_text and "troll_reasons" in chunk:
-            chunk["troll_reasons"] = [
-                v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                for v in chunk["troll_reasons"]
-            ]
-        yield chunk
-        after = chunk["mention_id"][-1]
-        if len(rows) < chunk_size:
-            return
+# --- casework ------------------------------------------------------------------------------
 
+CASES = ExportQuery(
+    columns=(
+        ("case_id", _C.c.id),
+        ("author_id", _C.c.author_id),
+        ("author_platform_id", _A.c.platform_id),
+        ("author_handle", _A.c.handle),
+        ("topic", _C.c.topic),
+        ("source", _C.c.source),
+        ("stage", _C.c.stage),
+        ("is_open", _C.c.is_open),
+        ("priority", _C.c.priority),
+        ("assignee", _C.c.assignee),
+        ("opened_at", _C.c.opened_at),
+        ("updated_at", _C.c.updated_at),
+        ("sla_due", _C.c.sla_due),
+        ("closed_at", _C.c.closed_at),
+        ("outcome", _C.c.outcome),
+        ("walkaway_reason", _C.c.walkaway_reason),
+        ("goodwill_spent", _C.c.goodwill_spent),
+        ("incident", _C.c.incident),
+        ("latest_mention_id", _C.c.latest_mention_id),
+    ),
+    source=_C.join(_A, _C.c.author_id == _A.c.id),
+    key="case_id",
+    time=_C.c.opened_at,
+    origin=_C.c.source,
+)
 
-def _raw_rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[Any]:
-    """Execute through SQLAlchemy (compiling, binding, dialect quirks) but fetch the driver's
-    plain tuples: about twice as fast as building ``Row`` objects on a million rows."""
-    result = conn.execute(stmt, params)
-    cursor = getattr(result, "cursor", None)
-    if cursor is None or not hasattr(cursor, "fetchall"):
-        return list(result.all())
-    try:
-        return list(cursor.fetchall())
-    finally:
-        result.close()
+CASE_EVENTS = ExportQuery(
+    columns=(
+        ("event_id", _E.c.id),
+        ("case_id", _E.c.case_id),
+        ("at", _E.c.at),
+        ("kind", _E.c.kind),
+        ("actor", _E.c.actor),
+        ("stage_from", _E.c.stage_from),
+        ("stage_to", _E.c.stage_to),
+        ("mention_id", _E.c.mention_id),
+        ("body", _E.c.body),
+        ("reason", _E.c.reason),
+        ("data", cast(_E.c.data, Text)),
+        ("case_author_id", _C.c.author_id),
+        ("case_source", _C.c.source),
+        ("case_topic", _C.c.topic),
+    ),
+    source=_E.join(_C, _E.c.case_id == _C.c.id),
+    key="event_id",
+    time=_E.c.at,
+    origin=_C.c.source,
+)
+
+GOODWILL = ExportQuery(
+    columns=(
+        ("goodwill_id", _G.c.id),
+        ("case_id", _G.c.case_id),
+        ("at", _G.c.at),
+        ("actor", _G.c.actor),
+        ("kind", _G.c.kind),
+        ("amount", _G.c.amount),
+        ("currency", _G.c.currency),
+        ("note", _G.c.note),
+        ("approved_by", _G.c.approved_by),
+        ("case_author_id", _C.c.author_id),
+        ("case_source", _C.c.source),
+        ("case_topic", _C.c.topic),
+    ),
+    source=_G.join(_C, _G.c.case_id == _C.c.id),
+    key="goodwill_id",
+    time=_G.c.at,
+    origin=_C.c.source,
+)
+
+#: Case counts per topic, one row each (the topics cases are opened under).
+CASE_TOPICS = ExportQuery(
+    columns=(
+        ("topic", _C.c.topic),
+        ("cases", func.count(_C.c.id)),
+        ("open_cases", func.sum(case((_C.c.is_open, 1), else_=0))),
+        ("fans", func.sum(case((_C.c.outcome == "fan", 1), else_=0))),
+        ("walk_aways", func.sum(case((_C.c.outcome == "walk_away", 1), else_=0))),
+        ("goodwill_spent", func.sum(_C.c.goodwill_spent)),
+        ("first_opened_at", func.min(_C.c.opened_at)),
+        ("last_updated_at", func.max(_C.c.updated_at)),
+    ),
+    source=_C,
+    key=None,
+    time=_C.c.opened_at,
+    origin=_C.c.source,
+    group_by=(_C.c.topic,),
+)
+
+#: Every dataset's read, by name.
+QUERIES: dict[str, ExportQuery] = {
+    "mentions": MENTIONS,
+    "cases": CASES,
+    "case_events": CASE_EVENTS,
+    "goodwill": GOODWILL,
+    "topics": CASE_TOPICS,
+}

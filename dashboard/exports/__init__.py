@@ -1,15 +1,19 @@
-"""Analyst exports: mentions with their latest score and case stage, as CSV, JSONL or Parquet.
+"""Analyst exports: mentions, cases, case events, the goodwill ledger and topics, as CSV, JSONL or
+Parquet.
 
-Streams in chunks with flat memory; see ``docs/exports.md``.
+Streams Arrow pages with flat memory; see ``docs/exports.md``.
 """
 
 from dashboard.exports.api import DEFAULT_CHUNK_SIZE, export_rows
+from dashboard.exports.datasets import DATASETS, Dataset
 from dashboard.exports.fields import FIELDS, FORMATS, Field, resolve_fields
 from dashboard.exports.readback import read_export
 from dashboard.exports.writers import neutralise
 
 __all__ = [
+    "DATASETS",
     "DEFAULT_CHUNK_SIZE",
+    "Dataset",
     "FIELDS",
     "FORMATS",
     "Field",

@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Sequence
 from typing import Any
 
+import pyarrow as pa
 from pydantic import SecretStr
 
 from core.errors import ConfigError
@@ -20,8 +21,14 @@ from dashboard.exports.fields import Field
 #: Hex characters kept from each digest (128 bits: collisions are not a practical concern).
 DIGEST_HEX_CHARS = 32
 
-#: Fields hashed in one shared namespace so the links between them survive hashing.
-_NAMESPACE = {"external_id": "post", "in_reply_to": "post", "thread_id": "post"}
+#: Fields hashed in one shared namespace so the links between them survive hashing: a reply to
+#: its parent, and a case (or its events and goodwill) to its critic's mentions.
+_NAMESPACE = {
+    "external_id": "post",
+    "in_reply_to": "post",
+    "thread_id": "post",
+    "case_author_id": "author_id",
+}
 
 
 def salt_bytes(salt: str | bytes | SecretStr | None) -> bytes:
@@ -38,7 +45,7 @@ def salt_bytes(salt: str | bytes | SecretStr | None) -> bytes:
 
 
 class Anonymizer:
-    """Applies each field's anonymize rule to a chunk, in place."""
+    """Applies each field's anonymize rule to a page."""
 
     def __init__(self, salt: bytes, fields: Sequence[Field]) -> None:
         self._salt = salt
@@ -49,22 +56,21 @@ class Anonymizer:
         message = f"{namespace}\x00{value}".encode()
         return hmac.new(self._salt, message, hashlib.sha256).hexdigest()[:DIGEST_HEX_CHARS]
 
-    def apply(self, chunk: dict[str, list[Any]]) -> None:
-        """Replace identifying values in ``chunk``."""
+    def apply(self, page: pa.Table) -> pa.Table:
+        """``page`` with identifying values replaced (each distinct value hashed once)."""
         for field in self._fields:
-            values = chunk[field.name]
-            if field.anonymize == "drop":
-                chunk[field.name] = [None] * len(values)
+            index = page.schema.get_field_index(field.name)
+            if index < 0:
                 continue
-            namespace = _NAMESPACE.get(field.name, field.name)
-            cache: dict[Any, str] = {}
-            out: list[str | None] = []
-            for v in values:
-                if v is None:
-                    out.append(None)
-                    continue
-                hashed = cache.get(v)
-                if hashed is None:
-                    hashed = cache[v] = self.digest(namespace, v)
-                out.append(hashed)
-            chunk[field.name] = out
+            if field.anonymize == "drop":
+                replaced = pa.nulls(page.num_rows, pa.string())
+            else:
+                namespace = _NAMESPACE.get(field.name, field.name)
+                encoded = page.column(index).combine_chunks().dictionary_encode()
+                digests = [
+                    None if v is None else self.digest(namespace, v)
+                    for v in encoded.dictionary.to_pylist()
+                ]
+                replaced = pa.array(digests, pa.string()).take(encoded.indices)
+            page = page.set_column(index, pa.field(field.name, pa.string()), replaced)
+        return page

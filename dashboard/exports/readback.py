@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InputError
-from dashboard.exports.fields import FIELDS_BY_NAME, Kind
+from dashboard.exports.datasets import dataset as find_dataset
+from dashboard.exports.fields import Field, Kind
 
 _CSV_PARSERS: dict[Kind, Callable[[str], Any]] = {
     "int": int,
@@ -26,22 +27,24 @@ _CSV_PARSERS: dict[Kind, Callable[[str], Any]] = {
 }
 
 
-def read_export(path: Path | str, fmt: str) -> Iterator[dict[str, Any]]:
+def read_export(
+    path: Path | str, fmt: str, *, dataset: str = "mentions"
+) -> Iterator[dict[str, Any]]:
     """Yield the rows of an export file as dicts with Python values (timestamps aware UTC)."""
     path = Path(path)
+    catalogue = {f.name: f for f in find_dataset(dataset).fields}
     if fmt == "parquet":
         yield from _read_parquet(path)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path)
+        yield from _read_jsonl(path, catalogue)
     elif fmt == "csv":
-        yield from _read_csv(path)
+        yield from _read_csv(path, catalogue)
     else:
         raise InputError(f"unknown export format {fmt!r}")
 
 
-def _kind_of(name: str, sample: str) -> Kind:
+def _kind_of(field: Field | None, sample: str) -> Kind:
     """A column's kind, from the catalogue and its first non-empty cell."""
-    field = FIELDS_BY_NAME.get(name)
     if field is None:
         return "str"
     # an anonymized id is a hex digest, not a number: keep it as text
@@ -50,13 +53,13 @@ def _kind_of(name: str, sample: str) -> Kind:
     return field.kind
 
 
-def _read_csv(path: Path) -> Iterator[dict[str, Any]]:
+def _read_csv(path: Path, catalogue: dict[str, Field]) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
             return
-        required = [n in FIELDS_BY_NAME and FIELDS_BY_NAME[n].required for n in header]
+        required = [n in catalogue and catalogue[n].required for n in header]
         kinds: list[Kind | None] = [None] * len(header)
         for number, row in enumerate(reader, start=2):
             if len(row) != len(header):
@@ -68,12 +71,12 @@ def _read_csv(path: Path) -> Iterator[dict[str, Any]]:
                     continue
                 kind = kinds[i]
                 if kind is None:
-                    kind = kinds[i] = _kind_of(name, cell)
+                    kind = kinds[i] = _kind_of(catalogue.get(name), cell)
                 out[name] = _CSV_PARSERS[kind](cell)
             yield out
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def _read_jsonl(path: Path, catalogue: dict[str, Field]) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -83,7 +86,7 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise InputError(f"not JSON: {exc.msg}", line=number) from None
             for name, value in row.items():
-                field = FIELDS_BY_NAME.get(name)
+                field = catalogue.get(name)
                 if field is not None and field.kind == "ts" and value is not None:
                     row[name] = datetime.fromisoformat(value)
             yield row

@@ -1,0 +1,86 @@
+"""The exportable datasets: a name, its columns and its read. Adding one is one entry here.
+
+Each entry pairs a catalogue of ``Field``s (``dashboard.exports.fields``) with the store's query
+of the same name (``store.exports.QUERIES``), which selects those fields as labelled columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import InputError
+from dashboard.exports.fields import (
+    CASE_EVENT_FIELDS,
+    CASE_FIELDS,
+    GOODWILL_FIELDS,
+    MENTION_FIELDS,
+    TOPIC_FIELDS,
+    Field,
+)
+from store.exports import QUERIES, ExportQuery
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One export: what a row is, what it holds, what ``since``/``until`` bound, its columns."""
+
+    name: str
+    noun: str
+    help: str
+    bounds: str
+    fields: tuple[Field, ...]
+
+    @property
+    def query(self) -> ExportQuery:
+        """The store's read for this dataset."""
+        return QUERIES[self.name]
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset(
+            "mentions",
+            "mentions",
+            "Mentions with their author, newest score and the author's case.",
+            "created_at",
+            MENTION_FIELDS,
+        ),
+        Dataset(
+            "cases",
+            "cases",
+            "Cases with their critic, stage, outcome and SLA.",
+            "opened_at",
+            CASE_FIELDS,
+        ),
+        Dataset(
+            "case_events",
+            "case events",
+            "Every case's audit trail: who did what, when and why.",
+            "at",
+            CASE_EVENT_FIELDS,
+        ),
+        Dataset(
+            "goodwill",
+            "goodwill entries",
+            "The goodwill ledger: every refund, credit or gift, on which case.",
+            "at",
+            GOODWILL_FIELDS,
+        ),
+        Dataset(
+            "topics",
+            "topics",
+            "Case counts per topic: open, fans, walk-aways, goodwill spent.",
+            "the cases' opened_at",
+            TOPIC_FIELDS,
+        ),
+    )
+}
+
+
+def dataset(name: str) -> Dataset:
+    """The dataset called ``name``; an ``InputError`` naming the known ones otherwise."""
+    found = DATASETS.get(name.strip().lower().replace("-", "_"))
+    if found is None:
+        raise InputError(f"unknown export dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    return found
