@@ -1,4 +1,4 @@
-"""Topic assignment against scoring, per mention: ``python benchmarks/topics.py [--rounds N]``.
+"""Topic assignment against scoring, per mention: ``python benchmarks/topics.py [--quick]``.
 
 Measured in one run on the bundled sample, stored in a throw-away SQLite database:
 
@@ -40,7 +40,9 @@ def main() -> None:
     """Run the measurement and print its JSON object."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="Rounds; medians are reported.")
+    parser.add_argument("--quick", action="store_true", help="One round (make bench).")
     args = parser.parse_args()
+    rounds = 1 if args.quick else args.rounds
 
     from core.clock import utcnow
     from critic2fan.sample_eval import sample_records
@@ -69,7 +71,7 @@ def main() -> None:
             kept = stored_vectors(conn)
         batches = [kept[i : i + BATCH] for i in range(0, len(kept), BATCH)]
         score_ms, assign_ms = [], []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             scorer.clear_cache()
             spent_score = spent_assign = 0.0
             for batch in batches:
