@@ -1,4 +1,4 @@
-"""``critic2fan export``: mentions with scores and case stage as CSV, JSONL or Parquet."""
+"""``critic2fan export``: mentions, cases, case events, goodwill or topics for analysts."""
 
 from __future__ import annotations
 
@@ -18,9 +18,20 @@ def export_command(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, jsonl or parquet.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file ('-' for stdout).")],
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset",
+            "-d",
+            help="mentions, cases, case_events, goodwill or topics (case counts per topic).",
+        ),
+    ] = "mentions",
     since: Annotated[
         str | None,
-        typer.Option(help="First day or time to include (YYYY-MM-DD or ISO; local to --tz)."),
+        typer.Option(
+            help="First day or time to include (YYYY-MM-DD or ISO; local to --tz); bounds the"
+            " dataset's time column (created_at, opened_at, at)."
+        ),
     ] = None,
     until: Annotated[
         str | None,
@@ -44,8 +55,9 @@ def export_command(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Stream mentions, their latest score and the author's case stage to a file."""
+    """Stream a dataset (mentions with their latest score and case, cases, ...) to a file."""
     from dashboard.exports import export_rows
+    from dashboard.exports.datasets import dataset as find_dataset
 
     actx = app_context(ctx)
     settings = actx.settings
@@ -53,10 +65,12 @@ def export_command(
     key = salt if salt else settings.secret_key
     sources = [s for part in source or [] for s in part.split(",") if s.strip()]
     target = sys.stdout.buffer if str(out) == "-" else out
+    chosen = find_dataset(dataset)
     rows = export_rows(
         actx.engine(),
         fmt=fmt,
         out=target,
+        dataset=chosen.name,
         since=_moment(since, zone, "--since"),
         until=_moment(until, zone, "--until"),
         sources=sources or None,
@@ -66,7 +80,7 @@ def export_command(
         progress=not quiet,
     )
     if target is not sys.stdout.buffer:
-        typer.echo(f"exported {rows} mentions to {out}", err=True)
+        typer.echo(f"exported {rows} {chosen.noun} to {out}", err=True)
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -1,4 +1,5 @@
-"""Analyst export: mentions with their latest score and case stage, as CSV, JSONL or Parquet.
+"""Analyst export: mentions, cases, case events, the goodwill ledger or topic counts, as CSV, JSONL
+or Parquet.
 
 Built by ``dashboard.exports.export_rows`` (the same code as ``critic2fan export``), in memory,
 then offered as a download. Very large exports belong on the command line.
@@ -14,7 +15,7 @@ import streamlit as st
 from core.errors import Critic2fanError
 from core.records import KNOWN_SOURCES
 from dashboard.auth import Permission
-from dashboard.exports import FORMATS, export_rows
+from dashboard.exports import DATASETS, FORMATS, export_rows
 from dashboard.views.common import banners, board, context, require, show_error
 
 MIME = {"csv": "text/csv", "jsonl": "application/x-ndjson", "parquet": "application/octet-stream"}
@@ -27,15 +28,26 @@ def render() -> None:
     require(b, Permission.EXPORT)
     st.title("Analyst export")
     st.caption(
-        "Mentions with their newest score and their author's case stage. "
+        "Mentions (with their newest score and their author's case), cases, case events, the "
+        "goodwill ledger or case counts per topic. "
         "For millions of rows use `critic2fan export` on the server."
     )
     with st.form("export"):
-        c1, c2, c3 = st.columns(3)
+        c0, c1, c2, c3 = st.columns(4)
+        name = c0.selectbox(
+            "Dataset",
+            list(DATASETS),
+            key="export_dataset",
+            format_func=lambda n: DATASETS[n].noun.capitalize(),
+            help="\n\n".join(f"**{d.noun.capitalize()}**: {d.help}" for d in DATASETS.values()),
+        )
         fmt = c1.selectbox("Format", list(FORMATS), key="export_fmt")
         today = b.now().date()
         picked = c2.date_input(
-            "Created between", (today - timedelta(days=30), today), key="export_dates"
+            "Between",
+            (today - timedelta(days=30), today),
+            key="export_dates",
+            help="Mentions by creation, cases by opening, events and goodwill by time.",
         )
         days = list(picked) if isinstance(picked, tuple | list) else [picked]
         start = days[0] if days else None
@@ -48,6 +60,7 @@ def render() -> None:
     if go:
         since = datetime.combine(start, time.min, UTC) if start else None
         until = datetime.combine(end, time.min, UTC) + timedelta(days=1) if end else None
+        chosen = DATASETS[str(name)]
         buf = io.BytesIO()
         try:
             with st.status("Exporting…", expanded=False) as status:
@@ -55,18 +68,20 @@ def render() -> None:
                     b.engine,
                     fmt=str(fmt),
                     out=buf,
+                    dataset=chosen.name,
                     since=since,
                     until=until,
                     sources=sources,
                     anonymize=anonymize,
                     salt=context().secret_key if anonymize else None,
                 )
-                status.update(label=f"Exported {rows:,} mentions", state="complete")
+                status.update(label=f"Exported {rows:,} {chosen.noun}", state="complete")
         except Critic2fanError as exc:
             show_error(exc)
             return
         stamp = b.now().strftime("%Y%m%d-%H%M")
-        st.session_state["export_file"] = (f"critic2fan-mentions-{stamp}.{fmt}", buf.getvalue())
+        file_name = f"critic2fan-{chosen.name.replace('_', '-')}-{stamp}.{fmt}"
+        st.session_state["export_file"] = (file_name, buf.getvalue())
     ready = st.session_state.get("export_file")
     if ready:
         name, data = ready

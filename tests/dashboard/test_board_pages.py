@@ -164,3 +164,24 @@ def test_export__a_single_day_exports_that_day(board_db: BoardData) -> None:
     assert not at.exception
     _, data = at.session_state["export_file"]
     assert len(pd.read_csv(io.BytesIO(data))) == days.count(day)
+
+
+def test_export__the_cases_dataset_downloads_every_case(board_db: BoardData) -> None:
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from store.models import Case
+
+    with board_db.engine.connect() as conn:
+        cases = conn.execute(select(func.count()).select_from(Case)).scalar_one()
+    at = open_page("export", role="analyst")
+    at.selectbox(key="export_dataset").set_value("cases")
+    at.date_input(key="export_dates").set_value((date(2000, 1, 1), date(2100, 1, 1)))
+    at.button[0].click().run()
+    assert not at.exception
+    name, data = at.session_state["export_file"]
+    assert name.startswith("critic2fan-cases-") and name.endswith(".csv")
+    frame = pd.read_csv(io.BytesIO(data))
+    assert cases and len(frame) == cases
+    assert list(frame.columns)[:2] == ["case_id", "author_id"]
