@@ -85,13 +85,14 @@ def _csv_view(row: dict[str, Any]) -> dict[str, Any]:
     return {k: neutralise(v) if kinds[k] == "str" and v else v for k, v in row.items()}
 
 
+@pytest.mark.parametrize("native", [True, False], ids=["adbc", "sqlalchemy"])
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 def test_export__reads_back_equal_to_the_store(
-    engine: Engine, seed: Any, tmp_path: Path, fmt: str
+    engine: Engine, seed: Any, tmp_path: Path, fmt: str, native: bool
 ) -> None:
     seed(23)
     out = tmp_path / f"m.{fmt}"
-    n = export_rows(engine, fmt=fmt, out=out, chunk_size=4)
+    n = export_rows(engine, fmt=fmt, out=out, chunk_size=4, native=native)
     got = [_normalise(r) for r in read_export(out, fmt)]
     want = expected_rows(engine)
     if fmt == "csv":
@@ -200,14 +201,15 @@ def test_export__database_failure_leaves_no_partial_file(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("native", [True, False], ids=["adbc", "sqlalchemy"])
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
 def test_export__postgres_reads_back_equal_to_the_store(
-    pg_engine: Engine, tmp_path: Path, fmt: str
+    pg_engine: Engine, tmp_path: Path, fmt: str, native: bool
 ) -> None:
     from .conftest import seed_into
 
     seed_into(pg_engine, 17)
     out = tmp_path / f"pg.{fmt}"
-    assert export_rows(pg_engine, fmt=fmt, out=out, chunk_size=5) == 17
+    assert export_rows(pg_engine, fmt=fmt, out=out, chunk_size=5, native=native) == 17
     got = [_normalise(r) for r in read_export(out, fmt)]
     assert got == expected_rows(pg_engine)
