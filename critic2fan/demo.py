@@ -3,7 +3,10 @@
 Sample times are shifted at the first load so the two weeks end minutes before that load:
 every post's time and every account's creation date move by the same amount (so an account's
 age at each post stays what the sample wrote), and the playbook's replay ends at the present,
-so the SLA of a case opened minutes ago is still running. The shift is remembered in the store
+so the SLA of a case opened minutes ago is still running. The replay goes in steps of an hour
+of sample time, and at each step does what the live worker does (the spike check, which opens
+and proposes closing the outage's incident) and what the sample's lead decides on the board
+(:mod:`sample.staff`). The shift is remembered in the store, and so is how far the replay got,
 so running the demo again changes nothing. That remembered
 shift also marks the database as the demo's: the demo loads its sample only into an empty
 database or one holding nothing but the sample it loaded itself (no staff accounts, every
@@ -24,8 +27,11 @@ from core.records import MentionRecord
 from store.contents import mention_keys_up_to
 from store.summary import (
     closed_cases_by_outcome,
+    first_mention_at,
+    incident_counts,
     mention_counts,
     open_cases_by_stage,
+    open_cases_past_sla,
     people_counts,
 )
 from store.users import user_count
@@ -39,6 +45,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SHIFT_CURSOR = "demo:time_shift_s"
+#: How far the replay got (ISO time): a second run starts there.
+REPLAY_CURSOR = "demo:replayed_until"
+#: The replay's step: the spike check and the lead's decisions run once per step.
+REPLAY_STEP = timedelta(hours=1)
 #: The sample's newest post is this old at the first demo run, so the newest cases are fresh.
 LEAD_TIME = timedelta(minutes=5)
 
@@ -54,6 +64,9 @@ class DemoSummary:
     bad_rows: int = 0
     open_by_stage: dict[str, int] = field(default_factory=dict)
     closed_by_outcome: dict[str, int] = field(default_factory=dict)
+    past_sla: int = 0
+    incidents_opened: int = 0
+    incidents_closed: int = 0
 
 
 def run_demo(actx: AppContext, *, clock: Clock = SYSTEM_CLOCK) -> DemoSummary:
@@ -76,7 +89,7 @@ def run_demo(actx: AppContext, *, clock: Clock = SYSTEM_CLOCK) -> DemoSummary:
     report = import_file(engine, MENTIONS_PATH, brand=brand, now=now, transform=shifted)
     _score(actx, engine)
     _work_playbook(actx, engine, now, clock)
-    summary = summarize(engine)
+    summary = summarize(engine, now)
     summary.bad_rows = len(report.bad)
     return summary
 
@@ -152,17 +165,39 @@ def _score(actx: AppContext, engine: Engine) -> None:
 
 
 def _work_playbook(actx: AppContext, engine: Engine, now: datetime, clock: Clock) -> None:
-    """Replay the sample at each post's own time, then bring every case's timers up to now."""
+    """Replay the sample at each post's own time, an hour at a time with the spike check and
+    the sample lead's decisions, then bring every case's timers up to now."""
     from playbooks import load_active_playbook
-    from playbooks.runner import fire_due_timers, process_pending
+    from playbooks.runner import check_spike, fire_due_timers, process_pending
+    from sample.staff import SampleLead
 
     playbook = load_active_playbook(actx.settings.playbook_path, actx.settings.facts_path)
-    process_pending(engine, playbook, clock=clock)
+    lead = SampleLead(engine, playbook)
+    step = _replayed_until(engine)
+    while step is not None and step < now:
+        step = min(step + REPLAY_STEP, now)
+        check_spike(engine, playbook, step)
+        process_pending(engine, playbook, now=step, until=step, clock=clock)
+        lead.act(step)
+    process_pending(engine, playbook, now=now, clock=clock)
     fire_due_timers(engine, playbook, now)
+    with engine.begin() as conn:
+        save_cursor(conn, REPLAY_CURSOR, now.isoformat(), now=now)
 
 
-def summarize(engine: Engine) -> DemoSummary:
-    """Count what the store holds: mentions, authors, critics, cases by stage and outcome."""
+def _replayed_until(engine: Engine) -> datetime | None:
+    """Where the replay starts: where the last run stopped, or the hour of the first post."""
+    stored = load_cursor(engine, REPLAY_CURSOR)
+    if stored is not None:
+        return datetime.fromisoformat(stored)
+    with engine.connect() as conn:
+        first = first_mention_at(conn)
+    return first.replace(minute=0, second=0, microsecond=0) if first is not None else None
+
+
+def summarize(engine: Engine, now: datetime) -> DemoSummary:
+    """Count what the store holds: mentions, authors, critics, cases by stage and outcome, open
+    cases past their SLA at ``now``, incidents."""
     with engine.connect() as conn:
         mentions, people = mention_counts(conn), people_counts(conn)
         summary = DemoSummary(
@@ -172,6 +207,8 @@ def summarize(engine: Engine) -> DemoSummary:
             critics=people.critics,
         )
         summary.open_by_stage.update(open_cases_by_stage(conn))
+        summary.past_sla = open_cases_past_sla(conn, now)
+        summary.incidents_opened, summary.incidents_closed = incident_counts(conn)
         for (outcome, reason), count in closed_cases_by_outcome(conn).items():
             key = f"{outcome}: {reason}" if reason else str(outcome)
             summary.closed_by_outcome[key] = count
@@ -192,6 +229,10 @@ def print_summary(summary: DemoSummary) -> None:
     for stage in ("acknowledge", "empathize", "goodwill", "fan", "walk_away"):
         if stage in summary.open_by_stage:
             table.add_row(f"open cases: {stage}", str(summary.open_by_stage[stage]))
+    table.add_row("open cases past their SLA", str(summary.past_sla))
     for outcome, count in sorted(summary.closed_by_outcome.items()):
         table.add_row(f"closed: {outcome}", str(count))
+    table.add_row(
+        "incidents (opened / closed)", f"{summary.incidents_opened} / {summary.incidents_closed}"
+    )
     console.print(table)

@@ -481,6 +481,72 @@ def influencers_and_crossposts(b: Builder) -> None:
             b.add(author, cross.text, when, cross.sentiment, cross.tags)
 
 
+#: Personas whose conversations are scripted, or who are answered their own way: the team's
+#: routine acknowledgements leave them alone.
+SCRIPTED = frozenset(
+    {
+        "repeat_critic_converts",
+        "critic_agrees_to_disagree",
+        "critic_no_answer",
+        "cannot_be_pleased",
+        "troll",
+        "pileon",
+        "brand",
+    }
+)
+
+
+def _first_name(author: Author) -> str:
+    name = (author.name or "").split()
+    return name[0] if name and name[0][:1].isalpha() else author.handle.split("@")[0]
+
+
+def care(b: Builder) -> None:
+    """The team's routine: most complaints acknowledged within the hour, some critics say thanks,
+    and the pile-on answered with one statement. Runs last: it answers the posts of the others."""
+    rng = b.rng("care")
+    data = b.data.care
+    ack, thanks = data.acknowledge, data.thanks
+    quiet_from = END - timedelta(hours=ack.quiet_hours)
+    answered = {p.root for p in b.posts if p.author.is_brand and p.parent is not None}
+    complaints = [
+        p
+        for p in b.posts
+        if p.parent is None
+        and p.sentiment == "negative"
+        and p.author.persona not in SCRIPTED
+        and p not in answered
+        and not p.deleted
+    ]
+    for post in sorted(complaints, key=lambda p: p.created):
+        outage = "spike" in post.tags
+        if rng.random() >= (ack.outage_share if outage else ack.share):
+            continue
+        when = later(rng, post.created, *ack.after_minutes)
+        if when >= quiet_from:
+            continue
+        texts = ack.outage_replies if outage else ack.replies
+        text = rng.choice(texts).format(name=_first_name(post.author))
+        reply = b.add(b.brand(post.source), text, when, "neutral", parent=post)
+        if rng.random() < thanks.share:
+            when = later(rng, reply.created, *thanks.after_minutes)
+            if when < END:
+                b.add(
+                    post.author,
+                    rng.choice(thanks.texts),
+                    when,
+                    "positive",
+                    ("praise",),
+                    parent=reply,
+                )
+    pileon_posts = [p for p in b.posts if p.author.persona == "pileon" and not p.deleted]
+    if pileon_posts:
+        first = min(pileon_posts, key=lambda p: p.created)
+        last = max(p.created for p in pileon_posts)
+        when = later(rng, last, *data.pileon_statement.after_minutes)
+        b.add(b.brand(first.source), data.pileon_statement.text, when, "neutral", parent=first)
+
+
 BUILDERS = (
     everyday,
     community,
@@ -490,4 +556,5 @@ BUILDERS = (
     pileon,
     spike,
     influencers_and_crossposts,
+    care,
 )

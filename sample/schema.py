@@ -318,6 +318,44 @@ class ThreadsFile(_Model):
         return self
 
 
+# care.yaml
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Minutes = tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]]
+
+
+class Acknowledging(_Model):
+    """How the team answered complaints nobody scripted: who, how soon, in which words."""
+
+    share: Share
+    outage_share: Share
+    quiet_hours: Annotated[float, Field(ge=0)]
+    after_minutes: Minutes
+    replies: list[Annotated[str, Field(pattern=r"\{name\}")]]
+    outage_replies: list[Annotated[str, Field(pattern=r"\{name\}")]]
+
+
+class Thanking(_Model):
+    """Which acknowledged critics wrote back to say thanks, how soon, in which words."""
+
+    share: Share
+    after_minutes: Minutes
+    texts: list[Text]
+
+
+class Statement(_Model):
+    """The one public statement that answered the pile-on, on its first post."""
+
+    after_minutes: Minutes
+    text: Text
+
+
+class CareFile(_Model):
+    acknowledge: Acknowledging
+    thanks: Thanking
+    pileon_statement: Statement
+
+
 class SampleData(_Model):
     """Everything the generator reads, one attribute per file."""
 
@@ -328,3 +366,4 @@ class SampleData(_Model):
     trolls: TrollsFile
     spike: SpikeFile
     threads: ThreadsFile
+    care: CareFile

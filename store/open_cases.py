@@ -27,3 +27,14 @@ def is_brand_author(session: Session, author_id: int) -> bool:
     """Whether the author is one of the brand's own accounts."""
     author = session.get(Author, author_id)
     return bool(author and author.is_brand)
+
+
+def open_cases_with_authors(session: Session) -> list[tuple[Case, Author]]:
+    """Every open case with its author, oldest first (what a lead reviews on the board)."""
+    rows = session.exec(
+        select(Case, Author)
+        .join(Author, col(Author.id) == col(Case.author_id))
+        .where(col(Case.is_open).is_(True))
+        .order_by(col(Case.opened_at), col(Case.id))
+    ).all()
+    return [(case, author) for case, author in rows]

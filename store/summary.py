@@ -6,13 +6,15 @@ is one aggregate query.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
-from store.models import Author, Case, Mention, Score
+from core.clock import as_utc
+from store.models import Author, Case, Incident, Mention, Score
 
 
 class MentionCounts(NamedTuple):
@@ -61,3 +63,29 @@ def closed_cases_by_outcome(conn: Connection) -> dict[tuple[str | None, str | No
         .group_by(col(Case.outcome), col(Case.walkaway_reason))
     ).all()
     return {(outcome, reason): int(n) for outcome, reason, n in rows}
+
+
+def first_mention_at(conn: Connection) -> datetime | None:
+    """When the oldest stored mention was posted (None: no mentions)."""
+    first = conn.execute(select(func.min(col(Mention.created_at)))).scalar_one_or_none()
+    return as_utc(first) if first is not None else None
+
+
+def open_cases_past_sla(conn: Connection, now: datetime) -> int:
+    """Open cases whose staff reply is overdue at ``now``."""
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(Case)
+            .where(col(Case.is_open).is_(True), col(Case.sla_due) < now)
+        ).scalar_one()
+    )
+
+
+def incident_counts(conn: Connection) -> tuple[int, int]:
+    """Incidents ``(opened, closed)``."""
+    opened = conn.execute(select(func.count()).select_from(Incident)).scalar_one()
+    closed = conn.execute(
+        select(func.count()).select_from(Incident).where(col(Incident.ended_at).is_not(None))
+    ).scalar_one()
+    return int(opened), int(closed)

@@ -201,3 +201,37 @@ def test_demo__few_fans_get_a_case(clocked_demo: ClockedDemo) -> None:
     assert len(fans) > 50
     assert with_a_case - fans, "critics still get cases"
     assert len(with_a_case & fans) <= FANS_WITH_A_CASE_AT_MOST
+
+
+def test_demo__shows_every_path(clocked_demo: ClockedDemo) -> None:
+    from store.models import Incident
+
+    now = clocked_demo.clock.now()
+    with Session(clocked_demo.engine) as session:
+        cases = list(session.execute(select(Case)).scalars())
+        incidents = list(session.execute(select(Incident)).scalars())
+    closed = [(c.outcome, c.walkaway_reason) for c in cases if not c.is_open]
+    open_cases = [c for c in cases if c.is_open]
+    past_sla = [c for c in open_cases if c.sla_due is not None and as_utc(c.sla_due) < now]
+
+    assert closed.count(("walk_away", "troll")) >= 5
+    assert closed.count(("fan", None)) >= 10
+    assert ("walk_away", "agreed_to_disagree") in closed and ("walk_away", "no_answer") in closed
+    # the team kept up: most open cases wait on the critic, not on staff
+    assert len(past_sla) < len(open_cases) / 2
+    # the outage's spike opened an incident on its topic, and a lead closed it once it was over
+    outage = [i for i in incidents if i.kind == "spike" and i.topic == "outage"]
+    assert outage and all(i.ended_at is not None for i in outage)
+    assert all(i.close_proposed_at is not None for i in outage)
+
+
+def test_demo__the_pileon_gets_one_statement(clocked_demo: ClockedDemo) -> None:
+    with Session(clocked_demo.engine) as session:
+        cases = list(session.execute(select(Case)).scalars())
+    pileon = [c for c in cases if c.state.get("pileon_of") is not None]
+    leads = [c for c in pileon if c.state.get("pileon_lead")]
+
+    assert len(pileon) >= 5 and len({c.state["pileon_of"] for c in pileon}) == 1
+    assert len(leads) == 1 and leads[0].state["staff_replies"] == 1
+    assert all(c.state["staff_replies"] == 0 for c in pileon if c not in leads)
+    assert {(c.outcome, c.walkaway_reason) for c in pileon} == {("walk_away", "troll")}

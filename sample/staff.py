@@ -1,0 +1,114 @@
+"""The sample's community lead: the board decisions the demo replays beside the sample's posts.
+
+The sample's posts carry what the team wrote on the platforms; what a lead decides on the board
+(confirming or rejecting a walk-away, agreeing to disagree, closing an incident) is not a post,
+so the demo plays it here, at the sample's own times. The lead knows each author's persona
+from the sample's ground truth, as a lead who read the thread would: a recommendation for a
+troll or a pile-on account is confirmed, one for a genuine critic rejected. Every decision is
+on the case's trail as ``user:sample-lead``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy.engine import Engine
+
+from playbooks import service
+from playbooks.persist import state_of
+from playbooks.schema import Playbook
+from playbooks.state import CRITIC
+from sample import TRUTH_PATH
+from store.engine import session_scope
+from store.incidents import newest_open_incident
+from store.open_cases import open_cases_with_authors
+
+#: Who the sample's decisions are recorded as.
+LEAD = "sample-lead"
+#: How long a recommendation or a proposal waits before the lead gets to it.
+REVIEW_AFTER = timedelta(hours=1)
+#: Personas whose walk-away recommendation for ``troll`` the lead confirms.
+TROLLS = frozenset({"troll", "pileon"})
+#: A critic of this persona and the team agree to disagree once both have had their say.
+AGREES_TO_DISAGREE = "critic_agrees_to_disagree"
+
+
+@cache
+def personas() -> Mapping[tuple[str, str], str]:
+    """Each sample author's persona by ``(platform, handle)``, from the ground truth."""
+    found: dict[tuple[str, str], str] = {}
+    with TRUTH_PATH.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            if row.get("kind") == "author":
+                found[(row["platform"], row["handle"])] = row["persona"]
+    return found
+
+
+@dataclass
+class SampleLead:
+    """Makes the lead's decisions that are due at a moment of the replay."""
+
+    engine: Engine
+    playbook: Playbook
+    seen: dict[int, datetime] = field(default_factory=dict)
+
+    def act(self, now: datetime) -> int:
+        """Decide what has waited ``REVIEW_AFTER`` by ``now``; returns how many decisions."""
+        decided = self._cases(now)
+        return decided + self._incident(now)
+
+    def _cases(self, now: datetime) -> int:
+        with session_scope(self.engine) as session:
+            rows = [
+                (row.id, state_of(row), personas().get((author.platform, author.handle), ""))
+                for row, author in open_cases_with_authors(session)
+            ]
+        decided = 0
+        for case_id, state, persona in rows:
+            if case_id is None or state is None:
+                continue
+            recommended = state.walkaway_recommended
+            if recommended is not None:
+                first_seen = self.seen.setdefault(case_id, now)
+                if now - first_seen < REVIEW_AFTER:
+                    continue
+                if recommended != "troll" or persona in TROLLS:
+                    service.confirm_walk_away(
+                        self.engine, case_id, LEAD, now, playbook=self.playbook
+                    )
+                else:
+                    service.reject_walk_away(
+                        self.engine,
+                        case_id,
+                        LEAD,
+                        now,
+                        reason="a genuine critic having a bad day: keep working the case",
+                        playbook=self.playbook,
+                    )
+                decided += 1
+            elif (
+                persona == AGREES_TO_DISAGREE
+                and state.waiting_on == CRITIC
+                and state.staff_replies >= 2
+                and now - state.updated_at >= REVIEW_AFTER
+            ):
+                service.walk_away(
+                    self.engine, case_id, LEAD, "agreed_to_disagree", now, playbook=self.playbook
+                )
+                decided += 1
+        return decided
+
+    def _incident(self, now: datetime) -> int:
+        with session_scope(self.engine) as session:
+            incident = newest_open_incident(session)
+            proposed = incident.close_proposed_at if incident is not None else None
+        if proposed is None or now - proposed < REVIEW_AFTER:
+            return 0
+        reason = "volume back at its baseline; the outage is fixed"
+        service.set_incident(self.engine, False, LEAD, reason, now, playbook=self.playbook)
+        return 1
