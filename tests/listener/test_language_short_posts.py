@@ -164,3 +164,12 @@ def test_words_english_shares_with_spanish__do_not_make_it_english(text: str) ->
 )
 def test_text_for_language__keeps_only_the_written_words(text: str, clean: str) -> None:
     assert text_for_language(text) == clean
+
+
+def test_guess_language__a_clear_leader_of_a_short_sentence_is_kept() -> None:
+    # lingua spreads a short French sentence over French (0.47), English and Dutch: the leader
+    # is clear, so it is kept with its share of the two best.
+    guess = guess_language("Brightloop a augmenté ses prix de 40 %, c'est du vol.")
+    assert guess is not None and guess.code == "fr" and 0.6 <= guess.confidence < 0.9
+    # Two languages mixed: no clear leader, no guess.
+    assert guess_language("Die Preise sind hoch, el servicio es malo") is None
