@@ -33,8 +33,12 @@ from core.redact import redact_text
 
 log = logging.getLogger(__name__)
 
-#: Rows per ADBC batch: at least a page, so a page is one batch whose types are inferred once.
-ADBC_BATCH_ROWS = 1_000_000
+#: Rows per ADBC batch: a page, so a page is one batch whose types are inferred once. (Larger
+#: batches cost memory: SQLite's driver grows its buffers to the batch.)
+ADBC_BATCH_ROWS = 25_000
+#: SQLite's driver infers a column's type from its first batch: a later batch whose values do
+#: not fit (text after a batch of NULLs) is read again as one batch of up to this many rows.
+ADBC_RETRY_ROWS = 100_000_000
 
 
 class ArrowReads(Protocol):
@@ -49,11 +53,14 @@ class ArrowReads(Protocol):
 
 
 @contextlib.contextmanager
-def arrow_reads(engine: Engine, *, native: bool = True) -> Iterator[ArrowReads]:
+def arrow_reads(
+    engine: Engine, *, native: bool = True, batch_rows: int = ADBC_BATCH_ROWS
+) -> Iterator[ArrowReads]:
     """Open one reading connection on ``engine``'s database (ADBC when it can, see above).
 
-    ``native=False`` forces the SQLAlchemy path. A driver's failure (a missing table, a lost
-    connection) is a ``StorageError`` with the driver's reason, credentials masked.
+    ``native=False`` forces the SQLAlchemy path; ``batch_rows`` is the rows a read usually
+    returns (a page). A driver's failure (a missing table, a lost connection) is a
+    ``StorageError`` with the driver's reason, credentials masked.
     """
     target = _adbc_target(engine) if native else None
     if target is None:
@@ -63,7 +70,7 @@ def arrow_reads(engine: Engine, *, native: bool = True) -> Iterator[ArrowReads]:
     module, uri = target
     driver = importlib.import_module(module)
     with _failures(), driver.connect(uri) as conn:
-        reads = _AdbcReads(conn, engine.dialect.name)
+        reads = _AdbcReads(conn, engine.dialect.name, batch_rows)
         try:
             yield reads
         finally:
@@ -81,12 +88,17 @@ def _failures() -> Iterator[None]:
         raise StorageError(f"reading the database failed: {redact_text(reason)}") from None
 
 
+def _adbc_error() -> type[Exception]:
+    from adbc_driver_manager import Error as AdbcError
+
+    return AdbcError
+
+
 def _driver_errors() -> tuple[type[Exception], ...]:
     try:
-        from adbc_driver_manager import Error as AdbcError
+        return (DBAPIError, _adbc_error())
     except ImportError:
         return (DBAPIError,)
-    return (DBAPIError, AdbcError)
 
 
 def _adbc_target(engine: Engine) -> tuple[str, str] | None:
@@ -113,18 +125,28 @@ def _adbc_target(engine: Engine) -> tuple[str, str] | None:
 class _AdbcReads:
     kind = "adbc"
 
-    def __init__(self, conn: Any, dialect_name: str) -> None:
+    def __init__(self, conn: Any, dialect_name: str, batch_rows: int) -> None:
         self._conn = conn
         self._dialect = _adbc_dialect(dialect_name)
+        self._batch_rows = max(1, batch_rows)
         self._compiled: dict[int, tuple[Executable, SQLCompiler]] = {}
 
     def table(self, stmt: Executable, params: Mapping[str, Any] | None = None) -> pa.Table:
         sql, args = self._bind(stmt, params or {})
+        if self._dialect.name != "sqlite":
+            return self._fetch(sql, args, {})
+        try:
+            return self._fetch(sql, args, {"adbc.sqlite.query.batch_rows": str(self._batch_rows)})
+        except (_adbc_error(), OSError) as exc:  # the reader's error surfaces as Arrow's OSError
+            if "type mismatch" not in str(exc).lower():
+                raise
+            log.debug("column types changed after the first batch; reading as one batch")
+            return self._fetch(sql, args, {"adbc.sqlite.query.batch_rows": str(ADBC_RETRY_ROWS)})
+
+    def _fetch(self, sql: str, args: list[Any], options: dict[str, str]) -> pa.Table:
         with self._conn.cursor() as cur:
-            if self._dialect.name == "sqlite":
-                cur.adbc_statement.set_options(
-                    **{"adbc.sqlite.query.batch_rows": str(ADBC_BATCH_ROWS)}
-                )
+            if options:
+                cur.adbc_statement.set_options(**options)
             cur.execute(sql, args or None)
             table: pa.Table = cur.fetch_arrow_table()
         return table

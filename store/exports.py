@@ -134,15 +134,34 @@ class ExportQuery:
         return select(func.count()).select_from(inner.order_by(None).subquery())
 
 
-def iter_pages(
+@dataclass(frozen=True)
+class PageRead:
+    """One page as read: the base rows and each lookup's rows, not yet put together.
+
+    Reading is the database's work and ``assemble`` is Arrow's: a caller may do them on two
+    threads (the export reads page N+1 while page N is assembled and written).
+    """
+
+    base: pa.Table
+    found: tuple[tuple[Lookup, pa.Table], ...] = ()
+
+    def assemble(self) -> pa.Table:
+        """The page with every lookup's winner attached."""
+        page = self.base
+        for lookup, rows in self.found:
+            page = lookup.attach(page, rows)
+        return page
+
+
+def iter_page_reads(
     reads: ArrowReads,
     query: ExportQuery,
     flt: ExportFilter,
     *,
     page_size: int = 50_000,
     need: frozenset[str] | None = None,
-) -> Iterator[pa.Table]:
-    """Yield the dataset's rows as Arrow tables of at most ``page_size`` rows, in key order.
+) -> Iterator[PageRead]:
+    """Read the dataset in pages of at most ``page_size`` rows, in key order.
 
     ``need`` names the fields wanted; lookups that provide none of them are skipped. Column
     types are as the driver reads them: callers cast to the catalogue's types.
@@ -154,7 +173,7 @@ def iter_pages(
         if need is None or need & set(lookup.fields)
     ]
     if query.key is None:
-        yield reads.table(base)
+        yield PageRead(reads.table(base))
         return
     after: Any = 0
     while True:
@@ -162,12 +181,26 @@ def iter_pages(
         if page.num_rows == 0:
             return
         last = page.column(query.key)[-1].as_py()
-        for lookup, stmt in lookups:
-            page = lookup.attach(page, reads.table(stmt, {"lo": after, "hi": last}))
-        yield page
+        found = tuple(
+            (lookup, reads.table(stmt, {"lo": after, "hi": last})) for lookup, stmt in lookups
+        )
+        yield PageRead(page, found)
         after = last
         if page.num_rows < page_size:
             return
+
+
+def iter_pages(
+    reads: ArrowReads,
+    query: ExportQuery,
+    flt: ExportFilter,
+    *,
+    page_size: int = 50_000,
+    need: frozenset[str] | None = None,
+) -> Iterator[pa.Table]:
+    """``iter_page_reads``, each page assembled."""
+    for read in iter_page_reads(reads, query, flt, page_size=page_size, need=need):
+        yield read.assemble()
 
 
 def count_rows(reads: ArrowReads, query: ExportQuery, flt: ExportFilter) -> int:
