@@ -29,7 +29,16 @@ from sqlalchemy import Table, Text, bindparam, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, FromClause, Select
 
 from store.arrow_reads import ArrowReads
-from store.models import Author, Case, CaseEvent, GoodwillLedger, Mention, Score
+from store.models import (
+    Author,
+    Case,
+    CaseEvent,
+    DiscoveredTopic,
+    GoodwillLedger,
+    Mention,
+    MentionTopic,
+    Score,
+)
 from store.tables import table
 
 log = logging.getLogger(__name__)
@@ -40,6 +49,8 @@ _S: Table = table(Score)
 _C: Table = table(Case)
 _E: Table = table(CaseEvent)
 _G: Table = table(GoodwillLedger)
+_T: Table = table(DiscoveredTopic)
+_MT: Table = table(MentionTopic)
 
 Columns = tuple[tuple[str, Any], ...]
 
@@ -400,7 +411,42 @@ GOODWILL = ExportQuery(
     origin=_C.c.source,
 )
 
-#: Case counts per topic, one row each (the topics cases are opened under).
+# --- topics ---------------------------------------------------------------------------------
+
+
+def _assigned_mentions() -> Any:
+    """How many mentions are assigned to the topic now (``ix_mention_topic_topic``)."""
+    return (
+        select(func.count())
+        .select_from(_MT)
+        .where(_MT.c.topic_id == _T.c.id)
+        .correlate(_T)
+        .scalar_subquery()
+    )
+
+
+#: The discovered topics (``scoring.topics``), merged ones included with where they went.
+TOPICS = ExportQuery(
+    columns=(
+        ("topic_id", _T.c.id),
+        ("label", _T.c.label),
+        ("terms", cast(_T.c.terms, Text)),
+        ("seed", _T.c.seed),
+        ("size", _T.c.size),
+        ("mentions", _assigned_mentions()),
+        ("example_mention_ids", cast(_T.c.examples, Text)),
+        ("named_by_staff", _T.c.named_by_staff),
+        ("active", _T.c.active),
+        ("merged_into", _T.c.merged_into),
+        ("created_at", _T.c.created_at),
+        ("updated_at", _T.c.updated_at),
+    ),
+    source=_T,
+    key="topic_id",
+    time=_T.c.created_at,
+)
+
+#: Case counts per case topic, one row each (the topics cases are opened under).
 CASE_TOPICS = ExportQuery(
     columns=(
         ("topic", _C.c.topic),
@@ -425,5 +471,6 @@ QUERIES: dict[str, ExportQuery] = {
     "cases": CASES,
     "case_events": CASE_EVENTS,
     "goodwill": GOODWILL,
-    "topics": CASE_TOPICS,
+    "topics": TOPICS,
+    "case_topics": CASE_TOPICS,
 }

@@ -1,4 +1,4 @@
-"""``critic2fan export``: mentions, cases, case events, goodwill or topics for analysts."""
+"""``critic2fan export``: mentions, cases, case events, goodwill or topics, for analysts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def export_command(
         typer.Option(
             "--dataset",
             "-d",
-            help="mentions, cases, case_events, goodwill or topics (case counts per topic).",
+            help="mentions, cases, case_events, goodwill, topics (the discovered ones) or"
+            " case_topics (case counts per topic).",
         ),
     ] = "mentions",
     since: Annotated[

@@ -72,6 +72,8 @@ def export_rows(
     )
     need = frozenset(f.name for f in chosen)
     query = chosen_set.query
+    if flt.sources and query.origin is None:
+        raise InputError(f"{chosen_set.noun} have no source to filter by; leave sources out")
     with _open_target(out) as stream:
         writer = WRITERS[fmt](stream, chosen, anonymize=anonymize)
         rows = 0

@@ -1,7 +1,9 @@
-"""The exportable datasets: a name, its columns and its read. Adding one is one entry here.
+"""The exportable datasets: a name, its columns and its read.
 
 Each entry pairs a catalogue of ``Field``s (``dashboard.exports.fields``) with the store's query
 of the same name (``store.exports.QUERIES``), which selects those fields as labelled columns.
+Adding a dataset is one ``Dataset`` here, its fields, and one ``ExportQuery`` in the store; the
+CLI's ``--dataset``, the board's picker, the writers, the guard and anonymizing follow.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from core.errors import InputError
 from dashboard.exports.fields import (
     CASE_EVENT_FIELDS,
     CASE_FIELDS,
+    CASE_TOPIC_FIELDS,
     GOODWILL_FIELDS,
     MENTION_FIELDS,
     TOPIC_FIELDS,
@@ -70,9 +73,16 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "topics",
             "topics",
-            "Case counts per topic: open, fans, walk-aways, goodwill spent.",
-            "the cases' opened_at",
+            "The complaint topics found in the mentions: terms, size, mentions assigned now.",
+            "created_at",
             TOPIC_FIELDS,
+        ),
+        Dataset(
+            "case_topics",
+            "case topics",
+            "Case counts per case topic: open, fans, walk-aways, goodwill spent.",
+            "the cases' opened_at",
+            CASE_TOPIC_FIELDS,
         ),
     )
 }

@@ -149,6 +149,21 @@ GOODWILL_FIELDS: tuple[Field, ...] = (
 )
 
 TOPIC_FIELDS: tuple[Field, ...] = (
+    Field("topic_id", "int", "Internal topic id (kept across re-discovery).", required=True),
+    Field("label", "str", "Its name (staff's, else from its terms).", required=True),
+    Field("terms", "str", "Most distinctive terms, as a JSON list.", required=True),
+    Field("seed", "str", "The configured topic it grew from, if any.", categorical=True),
+    Field("size", "int", "Mentions in its cluster at the last discovery.", required=True),
+    Field("mentions", "int", "Mentions assigned to it now.", required=True),
+    Field("example_mention_ids", "str", "Mentions closest to its centre, as a JSON list."),
+    Field("named_by_staff", "bool", "Staff named it (re-discovery keeps it).", required=True),
+    Field("active", "bool", "False once merged into another.", required=True),
+    Field("merged_into", "int", "The topic it was merged into."),
+    Field("created_at", "ts", "When it was first found (UTC).", required=True),
+    Field("updated_at", "ts", "Last change (UTC).", required=True),
+)
+
+CASE_TOPIC_FIELDS: tuple[Field, ...] = (
     Field("topic", "str", "Case topic.", required=True),
     Field("cases", "int", "Cases opened under it.", required=True),
     Field("open_cases", "int", "Of which still open.", required=True),

@@ -1,5 +1,5 @@
-"""Analyst export: mentions, cases, case events, the goodwill ledger or topic counts, as CSV, JSONL
-or Parquet.
+"""Analyst export: mentions, cases, case events, the goodwill ledger or topics, as CSV, JSONL or
+Parquet.
 
 Built by ``dashboard.exports.export_rows`` (the same code as ``critic2fan export``), in memory,
 then offered as a download. Very large exports belong on the command line.
@@ -29,7 +29,7 @@ def render() -> None:
     st.title("Analyst export")
     st.caption(
         "Mentions (with their newest score and their author's case), cases, case events, the "
-        "goodwill ledger or case counts per topic. "
+        "goodwill ledger, the discovered topics or case counts per topic. "
         "For millions of rows use `critic2fan export` on the server."
     )
     with st.form("export"):
@@ -47,12 +47,17 @@ def render() -> None:
             "Between",
             (today - timedelta(days=30), today),
             key="export_dates",
-            help="Mentions by creation, cases by opening, events and goodwill by time.",
+            help="Mentions and topics by creation, cases by opening, events and goodwill by time.",
         )
         days = list(picked) if isinstance(picked, tuple | list) else [picked]
         start = days[0] if days else None
         end = days[-1] if days else None  # one day picked: that day only
-        sources = c3.multiselect("Sources (none: all)", sorted(KNOWN_SOURCES), key="export_src")
+        sources = c3.multiselect(
+            "Sources (none: all)",
+            sorted(KNOWN_SOURCES),
+            key="export_src",
+            help="Cases, events and goodwill by their case's source; topics have none.",
+        )
         anonymize = st.checkbox(
             "Anonymize people (salted hashes of handles and ids)", key="export_anon"
         )

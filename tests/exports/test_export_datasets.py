@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,46 @@ from dashboard.exports import DATASETS, export_rows, neutralise, read_export
 from dashboard.exports.writers import neutralise_array
 from store.arrow_reads import arrow_reads
 from store.engine import session_scope
-from store.models import Author, Case, CaseEvent, GoodwillLedger
+from store.models import (
+    Author,
+    Case,
+    CaseEvent,
+    DiscoveredTopic,
+    GoodwillLedger,
+    Mention,
+    MentionTopic,
+)
 
 from .conftest import BASE, HOSTILE_TEXTS, seed_into
 
-CASEWORK = ("cases", "case_events", "goodwill", "topics")
+CASEWORK = ("cases", "case_events", "goodwill", "topics", "case_topics")
 
 
 def seed_casework(engine: Engine) -> None:
-    """Mentions and cases (``seed_into``), then events and goodwill with hostile text."""
+    """Mentions and cases (``seed_into``), events, goodwill and topics with hostile text."""
     seed_into(engine, 12)
     with session_scope(engine) as s:
+        labels = ["=SUM(A1) refunds", "délai de livraison 😡", "配送の遅れ"]
+        topics = [
+            DiscoveredTopic(
+                label=label,
+                terms=[label.split()[0], "late"],
+                examples=[1, 2] if k == 0 else [],
+                centroid=b"\x00\x01",
+                seed="delivery" if k == 1 else None,
+                size=10 * (k + 1),
+                named_by_staff=k == 0,
+                created_at=BASE + timedelta(days=k),
+                updated_at=BASE + timedelta(days=k, hours=1),
+            )
+            for k, label in enumerate(labels)
+        ]
+        s.add_all(topics)
+        s.flush()
+        topics[2].active = False
+        topics[2].merged_into = topics[0].id
+        for m in s.exec(select(Mention).order_by(Mention.id)):
+            s.add(MentionTopic(mention_id=m.id, vector=b"\x00", topic_id=topics[m.id % 2].id))
         cases = list(s.exec(select(Case).order_by(Case.id)))
         cases[0].topic = "=cmd|' /C calc'!A0"
         cases[1].assignee = "@lead"
@@ -135,6 +164,25 @@ def expected(engine: Engine, dataset: str) -> list[dict[str, Any]]:
                 }
                 for g in s.exec(select(GoodwillLedger).order_by(GoodwillLedger.id))
             ]
+        if dataset == "topics":
+            assigned = Counter(mt.topic_id for mt in s.exec(select(MentionTopic)))
+            return [
+                {
+                    "topic_id": t.id,
+                    "label": t.label,
+                    "terms": t.terms,
+                    "seed": t.seed,
+                    "size": t.size,
+                    "mentions": assigned[t.id],
+                    "example_mention_ids": t.examples,
+                    "named_by_staff": t.named_by_staff,
+                    "active": t.active,
+                    "merged_into": t.merged_into,
+                    "created_at": t.created_at,
+                    "updated_at": t.updated_at,
+                }
+                for t in s.exec(select(DiscoveredTopic).order_by(DiscoveredTopic.id))
+            ]
         by_topic: dict[str, list[Case]] = defaultdict(list)
         for c in cases.values():
             by_topic[c.topic].append(c)
@@ -154,9 +202,10 @@ def expected(engine: Engine, dataset: str) -> list[dict[str, Any]]:
 
 
 def _normalise(row: dict[str, Any]) -> dict[str, Any]:
-    """``data`` travels as JSON text; decode it for comparison."""
-    if isinstance(row.get("data"), str):
-        row = {**row, "data": json.loads(row["data"])}
+    """JSON columns travel as JSON text; decode them for comparison."""
+    for name in ("data", "terms", "example_mention_ids"):
+        if isinstance(row.get(name), str):
+            row = {**row, name: json.loads(row[name])}
     return row
 
 
@@ -218,7 +267,9 @@ def test_csv__formula_cells_in_casework_come_out_inert(engine: Engine, tmp_path:
     assert "'@brightloop you broke my order" in bodies
     assert "emoji 😡🔥 and 日本語のテキスト" in bodies
     assert "'-1 because" in [r["reason"] for r in cells["case_events"]]
-    assert "'=cmd|' /C calc'!A0" in [r["topic"] for r in cells["topics"]]
+    assert "'=cmd|' /C calc'!A0" in [r["topic"] for r in cells["case_topics"]]
+    assert "'=SUM(A1) refunds" in [r["label"] for r in cells["topics"]]
+    assert "配送の遅れ" in [r["label"] for r in cells["topics"]]
     assert "'@lead" in [r["assignee"] for r in cells["cases"]]
     for rows in cells.values():
         for row in rows:
@@ -298,6 +349,11 @@ def test_filters__cases_by_opening_time_and_source(engine: Engine, tmp_path: Pat
     assert [r["case_id"] for r in read_export(out, "jsonl", dataset="cases")] == [3]
 
 
+def test_topics__have_no_source_to_filter_by(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="topics have no source"):
+        export_rows(engine, fmt="csv", out=tmp_path / "t.csv", dataset="topics", sources=["x"])
+
+
 def test_unknown_dataset__is_a_clear_error(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown export dataset 'users'.*goodwill"):
         export_rows(engine, fmt="csv", out=tmp_path / "a.csv", dataset="users")
@@ -321,3 +377,11 @@ def test_cli__exports_the_goodwill_ledger(
 def test_guard__the_vectorised_guard_is_the_scalar_one(values: list[str | None]) -> None:
     guarded = neutralise_array(pa.array(values, pa.string())).to_pylist()
     assert guarded == [None if v is None else neutralise(v) for v in values]
+
+
+def test_cli__help_names_every_dataset() -> None:
+    from critic2fan.clidocs import help_text
+
+    text = " ".join(help_text(["export"]).split())
+    for name in DATASETS:
+        assert name in text
