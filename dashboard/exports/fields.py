@@ -106,7 +106,7 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("outcome", "str", "fan, walk_away, resolved ... once closed.", categorical=True),
     Field("walkaway_reason", "str", "Why staff walked away, if they did.", categorical=True),
     Field("goodwill_spent", "float", "Goodwill spent on it so far.", required=True),
-    Field("incident", "bool", "Opened or worked during an incident.", required=True),
+    Field("incident", "bool", "Tagged by an incident (templated replies paused).", required=True),
     Field("latest_mention_id", "int", "The critic's newest mention on it."),
 )
 
@@ -117,7 +117,7 @@ CASE_EVENT_FIELDS: tuple[Field, ...] = (
     Field(
         "kind",
         "str",
-        "What happened: stage, reply, note, goodwill, ...",
+        "What happened: opened, a stage change, a note, a reply ...",
         required=True,
         categorical=True,
     ),
