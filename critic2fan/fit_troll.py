@@ -69,6 +69,13 @@ def main(argv: list[str] | None = None) -> None:
             "troll_share": held.troll_share,
             "critic_share": held.critic_share,
         }
+        weights = weights_from_dict(data)
+        playbook = fit_troll.playbook_figures(rows, personas, weights, threshold)
+        report["held_back_with_pileon_rule"] = {
+            **playbook.__dict__,
+            "troll_share": playbook.troll_share,
+            "critic_share": playbook.critic_share,
+        }
     print(json.dumps(report, indent=1))
 
 

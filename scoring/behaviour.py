@@ -4,6 +4,7 @@ For each mention we look only at what was posted up to it, so a mention gets the
 features whether it is scored live or in a later backfill:
 
 * the author's own posts in the last ``AUTHOR_WINDOW`` (count, hostile ones, last hour, bait),
+  and their summed text toxicity over the longer ``HISTORY_WINDOW``,
 * posts from any account in the last ``PILEON_WINDOW`` whose normalised text matches (pile-on),
 * account age and follower ratio when the platform gave them.
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 AUTHOR_WINDOW = timedelta(hours=24)
+#: The longer look at the author's own posts: their summed toxicity (``hostile_history``).
+HISTORY_WINDOW = timedelta(days=14)
 HOSTILE_AT = 0.5
 #: At most this many recent posts are read for pile-on detection per batch.
 PILEON_SCAN_LIMIT = 20_000
@@ -73,7 +76,7 @@ def gather_features(
     window = behaviour_window(
         conn,
         author_ids={m.author_id for m in mentions if m.author_id is not None},
-        authors_since=since - AUTHOR_WINDOW,
+        authors_since=since - max(AUTHOR_WINDOW, HISTORY_WINDOW),
         everyone_since=since - PILEON_WINDOW,
         until=until,
         model_name=model_name,
@@ -127,6 +130,10 @@ def features(
         ]
         if all(mid != m.id for mid, _ in own):
             own.append((m.id, m.text))
+        longer = {
+            mid for mid, _, c in history if m.created_at - HISTORY_WINDOW <= c <= m.created_at
+        }
+        longer.add(m.id)
         last_hour = sum(
             1 for _, _, c in history if m.created_at - timedelta(hours=1) <= c <= m.created_at
         )
@@ -153,5 +160,8 @@ def features(
             account_age_days=age,
             followers=profile.followers if profile is not None else None,
             following=profile.following if profile is not None else None,
+            history_posts=len(longer),
+            history_toxicity=sum(known_tox.get(mid, 0.0) for mid in longer),
+            history_days=HISTORY_WINDOW.total_seconds() / 86400,
         )
     return out

@@ -32,9 +32,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.pileon import MIN_PILEON_POSTS, PILEON_WINDOW, fingerprint
 from core.records import MentionRecord
 from scoring.troll import (
     HAND_WEIGHTS,
@@ -70,6 +72,10 @@ L2_GRID = (0.1, 0.03, 0.01, 0.003, 0.001)
 L2 = 0.001
 #: Weights are rounded so the file rebuilds byte for byte despite float noise.
 DECIMALS = 3
+#: Terms that describe the account, not what it says or does.
+PROFILE_TERMS = frozenset({"new_account", "follower_ratio"})
+#: The most an account's profile alone (at full strength, nothing else) may make its likelihood.
+PROFILE_ALONE_AT_MOST = 0.4
 
 AuthorKey = tuple[str, str]
 
@@ -80,6 +86,8 @@ class MentionRow:
 
     author: AuthorKey
     features: TrollFeatures
+    text: str = ""
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -179,13 +187,26 @@ def fit_weights(
     prior = np.array([HAND_WEIGHTS.weights.get(t, 0.0) for t in TERMS])
     start = np.concatenate([[HAND_WEIGHTS.intercept], prior])
     bounds = [(None, None)] + [(0.0, None)] * len(TERMS)
+    # The profile alone (a new account that follows many and is followed by few) must stay
+    # under PROFILE_ALONE_AT_MOST, whatever the sample's pile-on accounts teach: real new
+    # customers look like that too, and only words or behaviour make a troll.
+    profile = np.array([[0.0] + [1.0 if t in PROFILE_TERMS else 0.0 for t in TERMS]])
+    profile[0, 0] = 1.0
+    ceiling = float(np.log(PROFILE_ALONE_AT_MOST / (1.0 - PROFILE_ALONE_AT_MOST)))
+    constraint = {
+        "type": "ineq",
+        "fun": lambda theta: ceiling - profile @ theta,
+        "jac": lambda theta: -profile,
+    }
+    start[0] = min(start[0], ceiling - float(profile[0, 1:] @ start[1:]))
     res = minimize(
         loss,
         start,
         jac=True,
-        method="L-BFGS-B",
+        method="SLSQP",
         bounds=bounds,
-        options={"maxiter": 5000, "ftol": 1e-12, "gtol": 1e-9},
+        constraints=[constraint],
+        options={"maxiter": 5000, "ftol": 1e-12},
     )
     theta = res.x
     return FusionWeights(
@@ -206,6 +227,43 @@ def author_scores(
         p = troll_likelihood(r.features, weights).probability
         out[r.author] = max(p, out.get(r.author, 0.0))
     return out
+
+
+def pileon_authors(rows: Sequence[MentionRow]) -> set[AuthorKey]:
+    """Authors the playbook recommends for walk-away as part of a pile-on, whatever their own
+    likelihood: everyone who posted the same words within the window before a post the
+    scorer marked as a pile-on (the playbook's rule, ``playbooks.pileon``)."""
+    marked = [
+        r
+        for r in rows
+        if r.at is not None
+        and r.features.pileon_posts >= MIN_PILEON_POSTS
+        and r.features.pileon_accounts >= MIN_PILEON_POSTS
+    ]
+    prints = {id(r): fingerprint(r.text) for r in rows}
+    out: set[AuthorKey] = set()
+    for m in marked:
+        assert m.at is not None
+        for r in rows:
+            near = r.at is not None and m.at - PILEON_WINDOW <= r.at <= m.at
+            if near and prints[id(r)] == prints[id(m)]:
+                out.add(r.author)
+    return out
+
+
+def playbook_figures(
+    rows: Sequence[MentionRow],
+    personas: Mapping[AuthorKey, str],
+    weights: FusionWeights,
+    threshold: float,
+) -> AuthorFigures:
+    """The held-back authors' figures as the playbook recommends: a likelihood at or above
+    ``threshold``, or a part in a pile-on (its group is found over every author's posts)."""
+    _, held = split_authors(personas)
+    scores = author_scores(rows, weights, held)
+    for author in pileon_authors(rows) & set(scores):
+        scores[author] = max(scores[author], threshold)
+    return figures(scores, personas, threshold)
 
 
 def figures(
@@ -298,7 +356,10 @@ def sample_rows(
             model_version=scorer.model_version,
         )
     log.info("%d of %d stored mentions have a labelled author", len(labelled), len(stored))
-    return [MentionRow((s.platform, s.handle), feats[s.mention_id]) for s in labelled]
+    return [
+        MentionRow((s.platform, s.handle), feats[s.mention_id], s.text, s.created_at)
+        for s in labelled
+    ]
 
 
 def choose_threshold(
@@ -353,7 +414,8 @@ def build(
                 "logistic regression over scoring.troll.feature_vector, weights >= 0, "
                 f"L2 {l2} towards scoring.troll.HAND_WEIGHTS, every mention of a fitting "
                 "author labelled by its persona (troll, pileon = 1), each author weighing 1 "
-                "in total; L-BFGS-B from the hand weights"
+                "in total; the profile terms alone (new account, follower ratio) at most "
+                f"{PROFILE_ALONE_AT_MOST}; SLSQP from the hand weights"
             ),
             "split": (
                 f"by author: within each persona, authors ordered by sha1('platform:handle'), "

@@ -33,6 +33,10 @@ CEILING = 0.98
 #: A term must push the log-odds at least this much to be given as a reason.
 REASON_MIN = 0.35
 MAX_REASONS = 3
+#: The author's summed text toxicity over the history window counts from here (a critic's
+#: complaints add up to well under it), and is full at this much more.
+HISTORY_TOXICITY_FROM = 0.2
+HISTORY_TOXICITY_SPAN = 1.0
 #: The terms, in a fixed order (the columns of the fitted regression).
 TERMS = (
     "toxicity",
@@ -43,6 +47,7 @@ TERMS = (
     "reply_bait",
     "new_account",
     "follower_ratio",
+    "hostile_history",
 )
 WEIGHTS_PATH = Path(__file__).parent / "heads" / "troll-fusion.json"
 
@@ -67,6 +72,11 @@ class TrollFeatures:
     account_age_days: float | None = None
     followers: int | None = None
     following: int | None = None
+    #: The author's posts over the longer history window (this one included) and the sum of
+    #: their text toxicity: a troll who insults a little every day adds up, a critic does not.
+    history_posts: int = 1
+    history_toxicity: float = 0.0
+    history_days: float = 14.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ HAND_WEIGHTS = FusionWeights(
         "reply_bait": 1.2,
         "new_account": 1.2,
         "follower_ratio": 0.8,
+        "hostile_history": 2.0,
     },
 )
 
@@ -166,6 +177,11 @@ def term_values(f: TrollFeatures) -> dict[str, tuple[float, str]]:
                 1.0 - ratio / 0.1,
                 f"follows {f.following}, followed by {f.followers}",
             )
+    if f.history_posts >= 2 and f.history_toxicity >= HISTORY_TOXICITY_FROM:
+        terms["hostile_history"] = (
+            _cap((f.history_toxicity - HISTORY_TOXICITY_FROM) / HISTORY_TOXICITY_SPAN, 1.0),
+            f"hostile tone across {f.history_posts} posts in {f.history_days:g} days",
+        )
     return terms
 
 

@@ -96,3 +96,62 @@ def test_model_card__held_back_figures_are_reproduced(sample: Any) -> None:
         f"({held.critic_share:.0%})."
     )
     assert HAND_WEIGHTS != FITTED
+
+
+@pytest.mark.slow
+def test_model_card__playbook_figures_are_reproduced(sample: Any) -> None:
+    from critic2fan.fit_troll import playbook_threshold
+
+    rows, personas, _ = sample
+    threshold = playbook_threshold()
+    held = fit_troll.playbook_figures(rows, personas, FITTED, threshold)
+    alone = fit_troll.evaluate(rows, personas, FITTED, threshold)
+    card = CARD.read_text(encoding="utf-8")
+    line = re.search(r"^With the playbook's pile-on rule: (.*)$", card, re.MULTILINE)
+    assert line is not None
+    assert line.group(1) == (
+        f"{held.trolls_flagged} of {held.trolls} trolls recommended for walk-away "
+        f"({held.troll_share:.0%}), {held.critics_flagged} of {held.critics} genuine critics "
+        f"({held.critic_share:.0%})."
+    )
+    # the rule only adds pile-on accounts: never fewer trolls, never more critics
+    assert held.trolls_flagged >= alone.trolls_flagged
+    assert held.critics_flagged == alone.critics_flagged
+
+
+def test_fitted_weights__a_profile_alone_is_not_a_troll() -> None:
+    from scoring.troll import TrollFeatures, troll_likelihood
+
+    newcomer = TrollFeatures(account_age_days=0, followers=0, following=5000)
+    assert troll_likelihood(newcomer, FITTED).probability <= fit_troll.PROFILE_ALONE_AT_MOST + 1e-3
+    # words make the difference: the same profile insulting on many days is a troll
+    hostile = TrollFeatures(
+        toxicity=0.7,
+        account_age_days=0,
+        followers=0,
+        following=5000,
+        history_posts=5,
+        history_toxicity=1.5,
+    )
+    assert troll_likelihood(hostile, FITTED).probability >= 0.9
+
+
+def test_pileon_authors__the_first_posts_of_a_pileon_count() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from scoring.troll import TrollFeatures
+
+    start = datetime(2026, 11, 18, 20, 5, tzinfo=UTC)
+    text = "@brightloop is a SCAM. BOYCOTT #brightloop NOW"
+    rows = [
+        fit_troll.MentionRow(
+            ("x", f"a{i}"),
+            TrollFeatures(pileon_posts=i + 1, pileon_accounts=i + 1),
+            text,
+            start + timedelta(minutes=i),
+        )
+        for i in range(4)
+    ]
+    rows.append(fit_troll.MentionRow(("x", "other"), TrollFeatures(), "Brightloop is down", start))
+    late = fit_troll.MentionRow(("x", "late"), TrollFeatures(), text, start - timedelta(hours=2))
+    assert fit_troll.pileon_authors([*rows, late]) == {("x", f"a{i}") for i in range(4)}
