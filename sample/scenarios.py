@@ -508,11 +508,12 @@ def care(b: Builder) -> None:
     data = b.data.care
     ack, thanks = data.acknowledge, data.thanks
     quiet_from = END - timedelta(hours=ack.quiet_hours)
-    answered = {p.root for p in b.posts if p.author.is_brand and p.parent is not None}
+    brand_replies = [p for p in b.posts if p.author.is_brand and p.parent is not None]
+    answered = {p.root for p in brand_replies} | {p.parent for p in brand_replies}
     complaints = [
         p
         for p in b.posts
-        if p.parent is None
+        if (p.parent is None or p.parent.author.is_brand)
         and p.sentiment == "negative"
         and p.author.persona not in SCRIPTED
         and p not in answered
