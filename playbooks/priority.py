@@ -74,3 +74,17 @@ def priority(
     )
     window = playbook.sla_minutes.for_stage(stage) if sla_due is not None else 1
     return round(fixed + weight * urgency(sla_due, window, now), 2)
+
+
+def priority_now(
+    fixed: float,
+    urgency_weight: float,
+    sla_due: datetime | None,
+    sla_minutes: int | None,
+    now: datetime,
+) -> float:
+    """A stored case's priority at ``now``: its fixed part plus urgency's weight times the share
+    of its SLA window used up (what the queue computes in SQL, ``store.board``)."""
+    if sla_due is None or not sla_minutes:
+        return round(fixed, 2)
+    return round(fixed + urgency_weight * urgency(sla_due, sla_minutes, now), 2)

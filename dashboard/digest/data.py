@@ -32,6 +32,7 @@ from dashboard.digest.model import (
 )
 from dashboard.digest.window import DayWindow
 from playbooks import metrics
+from playbooks.priority import priority_now
 from store.cases import (
     cases_by_id,
     cases_closed_between,
@@ -184,10 +185,15 @@ def _case_events(s: Session, case_ids: Sequence[int]) -> dict[int, list[CaseEven
     return by_case
 
 
+def _current_priority(case: Case, now: datetime) -> float:
+    return priority_now(case.priority, case.urgency_weight, case.sla_due, case.sla_minutes, now)
+
+
 def _new_critics(
     s: Session, cases: Sequence[Case], window: DayWindow, top_n: int
 ) -> list[CriticRow]:
-    top = sorted(cases, key=lambda c: (-c.priority, c.opened_at))[:top_n]
+    now = window.end
+    top = sorted(cases, key=lambda c: (-_current_priority(c, now), c.opened_at))[:top_n]
     ids = [c.id for c in top if c.id is not None]
     opened = {
         cid: next((e.mention_id for e in evs if e.kind == "opened" and e.mention_id), None)
@@ -205,7 +211,7 @@ def _new_critics(
                 handle=a.handle if a else "?",
                 source=c.source,
                 topic=c.topic,
-                priority=c.priority,
+                priority=_current_priority(c, now),
                 followers=a.followers if a else None,
                 text=texts.get(first[c.id] or -1, ""),
                 opened_at=c.opened_at.astimezone(window.zone),

@@ -30,6 +30,7 @@ from dashboard.views.common import (
 )
 from dashboard.views.outbox import CANCELLABLE_STATES, outbox_row
 from playbooks.persist import state_of
+from playbooks.priority import priority_now
 from playbooks.service import offers_reply
 from playbooks.state import OPEN_STAGES, STAGES, WALK_AWAY, WALKAWAY_REASONS
 from store.models import Mention
@@ -73,7 +74,12 @@ def header(detail: CaseDetail, now: datetime) -> None:
     badges[1].badge(f"SLA: {sla}", icon=":material/timer:", color="red" if overdue else "blue")
     latest = detail.scores.get(case.latest_mention_id or -1)
     c = st.columns(5)
-    c[0].metric("Priority", f"{case.priority:.2f}")
+    current = priority_now(case.priority, case.urgency_weight, case.sla_due, case.sla_minutes, now)
+    c[0].metric(
+        "Priority",
+        f"{current:.2f}",
+        help="Grows as the SLA runs out: the queue orders by this, at this moment.",
+    )
     c[1].metric("Reach", f"{author.followers or 0:,}")
     c[2].metric("Sentiment", f"{latest.sentiment:+.2f}" if latest else "—")
     c[3].metric("Troll likelihood", f"{latest.troll_likelihood:.0%}" if latest else "—")
