@@ -169,6 +169,7 @@ class Critic(_Model):
     name: Text | None = None
     followers: int | None = None
     created: date
+    one_thing: Text | None = None
     steps: list[Step]
 
 

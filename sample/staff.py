@@ -5,7 +5,8 @@ The sample's posts carry what the team wrote on the platforms; what a lead decid
 so the demo plays it here, at the sample's own times. The lead knows each author's persona
 from the sample's ground truth, as a lead who read the thread would: a recommendation for a
 troll or a pile-on account is confirmed, one for a genuine critic rejected. Every decision is
-on the case's trail as ``user:sample-lead``.
+on the case's trail as ``user:sample-lead``. Once a scripted critic has given the details, the
+lead also writes down their "one thing" (``conversations.yaml``), which fan stories quote.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from playbooks.state import CRITIC
 from sample import TRUTH_PATH
 from store.engine import session_scope
 from store.incidents import newest_open_incident
+from store.one_thing import set_one_thing
 from store.open_cases import open_cases_with_authors
 
 #: Who the sample's decisions are recorded as.
@@ -49,6 +51,19 @@ def personas() -> Mapping[tuple[str, str], str]:
     return found
 
 
+@cache
+def one_things() -> Mapping[tuple[str, str], str]:
+    """What would fix it, by ``(platform, handle)``, for the scripted critics that say."""
+    from sample.data import load
+
+    return {
+        (critic.platform, critic.handle): critic.one_thing
+        for critics in load().conversations.root.values()
+        for critic in critics
+        if critic.one_thing
+    }
+
+
 @dataclass
 class SampleLead:
     """Makes the lead's decisions that are due at a moment of the replay."""
@@ -60,7 +75,19 @@ class SampleLead:
     def act(self, now: datetime) -> int:
         """Decide what has waited ``REVIEW_AFTER`` by ``now``; returns how many decisions."""
         decided = self._cases(now)
-        return decided + self._incident(now)
+        return decided + self._incident(now) + self._one_things(now)
+
+    def _one_things(self, now: datetime) -> int:
+        written = 0
+        with session_scope(self.engine) as session:
+            for row, author in open_cases_with_authors(session):
+                thing = one_things().get((author.platform, author.handle))
+                state = state_of(row)
+                if thing is None or row.one_thing or state is None or not state.critic_replies:
+                    continue
+                assert row.id is not None
+                written += set_one_thing(session, row.id, thing, actor=f"user:{LEAD}", now=now)
+        return written
 
     def _cases(self, now: datetime) -> int:
         with session_scope(self.engine) as session:

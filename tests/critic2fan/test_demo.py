@@ -235,3 +235,16 @@ def test_demo__the_pileon_gets_one_statement(clocked_demo: ClockedDemo) -> None:
     assert len(leads) == 1 and leads[0].state["staff_replies"] == 1
     assert all(c.state["staff_replies"] == 0 for c in pileon if c not in leads)
     assert {(c.outcome, c.walkaway_reason) for c in pileon} == {("walk_away", "troll")}
+
+
+def test_demo__fans_carry_their_one_thing(clocked_demo: ClockedDemo) -> None:
+    with Session(clocked_demo.engine) as session:
+        fans = list(session.execute(select(Case).where(col(Case.outcome) == "fan")).scalars())
+        written = session.execute(
+            select(func.count()).select_from(CaseEvent).where(col(CaseEvent.kind) == "one_thing")
+        ).scalar_one()
+
+    with_story = [c for c in fans if c.one_thing]
+    # the sample lead wrote down what would fix it, on the trail, before they came round
+    assert len(with_story) >= 3
+    assert written >= len(with_story)
