@@ -1,8 +1,9 @@
 """Export benchmark: 1,000,000 mentions (``--quick``: 100,000) to Parquet and CSV.
 
 Builds a temporary SQLite database with raw ``executemany`` inserts (one score per mention,
-a case for one author in five), or reuses one (``--db``, e.g. kept by ``--keep-db``), then runs
-each export in a child process so its peak RSS is the export's own (``VmHWM`` from
+a case for one author in five), or reuses one (``--db``, e.g. kept by ``--keep-db``); with
+``--postgres`` copies it into a throw-away local PostgreSQL server. Then it runs each export in a
+child process so its peak RSS is the export's own (``VmHWM`` from
 ``/proc/self/status``). Prints one JSON object as its last line: ``parquet_s``, ``csv_s``,
 their CPU seconds (all threads; less sensitive to a busy machine), ``peak_rss_mb`` (the larger
 of the two runs), the targets, and the load average seen at the start and at the end.
@@ -11,6 +12,7 @@ of the two runs), the targets, and the load average seen at the start and at the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -124,12 +126,61 @@ def build(db: Path, mentions: int) -> float:
     return time.perf_counter() - started
 
 
-def child(fmt: str, db: Path, out: Path) -> None:
+def copy_to_postgres(db: Path, url: str) -> float:
+    """Copy the built SQLite database into the (empty) PostgreSQL at ``url``; the seconds."""
+    import sqlite3
+
+    from store.engine import make_engine
+    from store.migrate import upgrade
+
+    started = time.perf_counter()
+    engine = make_engine(url)
+    upgrade(engine)
+    source = sqlite3.connect(db)
+    tables = {
+        "author": "id, platform, platform_id, handle, display_name, followers, is_brand=1,"
+        " first_seen||'+00', last_seen||'+00'",
+        "mention": "id, source, external_id, author_id, text, lang, url, created_at||'+00',"
+        " fetched_at||'+00', deleted=1",
+        "score": "id, mention_id, model_name, model_version, sentiment_label, p_negative,"
+        " p_neutral, p_positive, sentiment, toxicity, troll_likelihood, troll_reasons,"
+        " language_supported=1, scored_at||'+00'",
+        "case": "id, author_id, topic, source, stage, is_open=1, priority, opened_at||'+00',"
+        " updated_at||'+00', goodwill_spent, incident=1, state",
+    }
+    columns = {
+        "author": "id, platform, platform_id, handle, display_name, followers, is_brand,"
+        " first_seen, last_seen",
+        "mention": "id, source, external_id, author_id, text, lang, url, created_at, fetched_at,"
+        " deleted",
+        "score": "id, mention_id, model_name, model_version, sentiment_label, p_negative,"
+        " p_neutral, p_positive, sentiment, toxicity, troll_likelihood, troll_reasons,"
+        " language_supported, scored_at",
+        "case": "id, author_id, topic, source, stage, is_open, priority, opened_at, updated_at,"
+        " goodwill_spent, incident, state",
+    }
+    raw = engine.raw_connection()
+    try:
+        cur: Any = raw.cursor()
+        for name, select in tables.items():
+            with cur.copy(f'COPY "{name}" ({columns[name]}) FROM STDIN') as copy:
+                for row in source.execute(f'SELECT {select} FROM "{name}"'):
+                    copy.write_row(row)
+        cur.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+        source.close()
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def child(fmt: str, url: str, out: Path) -> None:
     """Run one export and print its time, rows and peak RSS (this process only)."""
     from dashboard.exports import export_rows
     from store.engine import make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     started, cpu = time.perf_counter(), time.process_time()
     rows = export_rows(engine, fmt=fmt, out=out)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -147,10 +198,10 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(fmt: str, db: Path, out: Path) -> dict[str, float]:
+def run_child(fmt: str, url: str, out: Path) -> dict[str, float]:
     """The export in a fresh interpreter; its report."""
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", fmt, str(db), str(out)],
+        [sys.executable, __file__, "--child", fmt, url, str(out)],
         check=True,
         capture_output=True,
         text=True,
@@ -164,10 +215,15 @@ def main() -> None:
     parser.add_argument("--mentions", type=int, help="override the mention count")
     parser.add_argument("--keep-db", type=Path, help="copy the built database here")
     parser.add_argument("--db", type=Path, help="export this database instead of building one")
-    parser.add_argument("--child", nargs=3, metavar=("FMT", "DB", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="copy the database into a throw-away local PostgreSQL and export from there",
+    )
+    parser.add_argument("--child", nargs=3, metavar=("FMT", "URL", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        child(args.child[0], args.child[1], Path(args.child[2]))
         return
     mentions = args.mentions or (100_000 if args.quick else 1_000_000)
     load_before = os.getloadavg()[0]
@@ -178,12 +234,25 @@ def main() -> None:
             import shutil
 
             shutil.copy(db, args.keep_db)
-        parquet = run_child("parquet", db, Path(tmp) / "out.parquet")
-        csv_run = run_child("csv", db, Path(tmp) / "out.csv")
+        with contextlib.ExitStack() as stack:
+            url, copy_s = f"sqlite:///{db}", 0.0
+            if args.postgres:
+                from tests.pgserver import PostgresServer, find_pg_bin
+
+                bin_dir = find_pg_bin()
+                if bin_dir is None:
+                    raise SystemExit("--postgres needs the PostgreSQL server binaries")
+                server = PostgresServer(bin_dir).init()
+                stack.callback(server.destroy)
+                url = server.url
+                copy_s = copy_to_postgres(db, url)
+            parquet = run_child("parquet", url, Path(tmp) / "out.parquet")
+            csv_run = run_child("csv", url, Path(tmp) / "out.csv")
         mentions = int(parquet["rows"])
         result = {
             "mentions": mentions,
-            "build_s": round(build_s, 2),
+            "database": "postgresql" if args.postgres else "sqlite",
+            "build_s": round(build_s + copy_s, 2),
             "parquet_s": round(parquet["seconds"], 2),
             "parquet_cpu_s": round(parquet["cpu_s"], 2),
             "csv_s": round(csv_run["seconds"], 2),

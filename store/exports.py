@@ -122,10 +122,6 @@ class ExportQuery:
     group_by: tuple[Any, ...] = ()
     lookups: tuple[Lookup, ...] = field(default=())
 
-    def names(self) -> list[str]:
-        """Every column a page can hold, lookups included."""
-        return [name for name, _ in self.columns] + [f for lk in self.lookups for f in lk.fields]
-
     def page_statement(self, flt: ExportFilter, page_size: int) -> Select[Any]:
         """One keyset page (``:after`` is the last key read), or the whole read when unpaged."""
         stmt = select(*(col.label(name) for name, col in self.columns)).select_from(self.source)

@@ -1,9 +1,9 @@
 """Run a generator in a background thread, a few items ahead of its consumer.
 
-The export reads chunk N+1 from the database (SQLite releases the GIL while stepping) while
-chunk N is encoded and written (Parquet compression releases it too). The queue is bounded,
-so memory stays at ``depth`` + 2 chunks; errors in the producer are re-raised in the consumer,
-and a consumer that stops early (an error while writing) stops the producer.
+The export reads page N+1 from the database (the ADBC drivers release the GIL while they read)
+while page N is assembled, cast and written (Arrow's kernels and writers release it too). The
+queue is bounded, so memory stays at ``depth`` + 2 pages; errors in the producer are re-raised
+in the consumer, and a consumer that stops early (an error while writing) stops the producer.
 """
 
 from __future__ import annotations
