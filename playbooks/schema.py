@@ -22,6 +22,12 @@ def _clean_keywords(value: list[str]) -> list[str]:
     cleaned = [k.strip().lower() for k in value]
     if any(not k for k in cleaned):
         raise ValueError("keywords must not be empty")
+    for k in cleaned:
+        if "*" in k.rstrip("*") or k.count("*") > 1 or not k.rstrip("*").strip():
+            raise ValueError(
+                f"keyword {k!r}: '*' may only end a keyword, once, after at least one letter "
+                "(a prefix: 'throttl*' matches 'throttled')"
+            )
     return cleaned
 
 
@@ -121,7 +127,8 @@ class SendingRules(_Strict):
 
 
 class Topic(_Strict):
-    """A topic and the words that put a mention in it."""
+    """A topic and the words that put a mention in it: whole words or phrases (a plural ``s``
+    allowed), or a prefix ending in ``*`` (``core.keywords``)."""
 
     keywords: list[str] = Field(min_length=1)
 
@@ -173,6 +180,59 @@ class FactsLibrary(_Strict):
 
 StageTemplates = dict[str, str]
 
+#: What an experiment counts as a success: the case closed with a fan.
+EXPERIMENT_METRICS: tuple[str, ...] = ("fan",)
+
+
+class Experiment(_Strict):
+    """Several variants of one reply template, tried on cases assigned at random.
+
+    ``stage`` and ``topic`` name the template the variants stand in for (``topic`` is the
+    template's key: a topic with its own template, or ``default`` for the topics without one).
+    The first variant (or ``control``) is the control every other variant is compared with.
+    """
+
+    stage: str
+    topic: str = "default"
+    variants: dict[str, str] = Field(min_length=2, max_length=6)
+    control: str | None = Field(None, description="The variant others are compared with.")
+    metric: str = Field("fan", description="What counts as a success: the case became a fan.")
+    min_sample: int = Field(
+        100, ge=10, description="Closed cases each variant needs before any verdict."
+    )
+    alpha: float = Field(0.05, gt=0, le=0.2, description="The chance of a false winner, at most.")
+    mixture_sd: float = Field(
+        0.03, gt=0, le=1, description="The test's prior scale of the uplift (a few points)."
+    )
+
+    @field_validator("variants")
+    @classmethod
+    def _variant_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, source in value.items():
+            if not name.isidentifier() or name != name.lower():
+                raise ValueError(f"variant name {name!r} must be lower_case_with_underscores")
+            if not source or not source.strip():
+                raise ValueError(f"variant {name!r} has an empty template")
+        return value
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, value: str) -> str:
+        if value not in EXPERIMENT_METRICS:
+            raise ValueError(f"unknown metric {value!r}; expected one of {list(EXPERIMENT_METRICS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _control_is_a_variant(self) -> Experiment:
+        if self.control is not None and self.control not in self.variants:
+            raise ValueError(f"control {self.control!r} is not one of the variants")
+        return self
+
+    @property
+    def control_variant(self) -> str:
+        """The variant the others are compared with."""
+        return self.control or next(iter(self.variants))
+
 
 class Playbook(_Strict):
     """A brand's playbook (``playbook.yaml``) with its facts library attached."""
@@ -192,6 +252,7 @@ class Playbook(_Strict):
     thanks_keywords: list[str] = Field(default_factory=lambda: ["thank", "thanks", "thx"])
     topics: dict[str, Topic] = Field(default_factory=dict)
     templates: dict[str, StageTemplates]
+    experiments: dict[str, Experiment] = Field(default_factory=dict)
     facts: FactsLibrary = Field(default_factory=FactsLibrary)
 
     @field_validator("thanks_keywords")
@@ -221,6 +282,14 @@ class Playbook(_Strict):
         for stage in (ACKNOWLEDGE, EMPATHIZE, GOODWILL):
             if stage not in value:
                 raise ValueError(f"templates for the open stage {stage!r} are missing")
+        return value
+
+    @field_validator("experiments")
+    @classmethod
+    def _experiment_names(cls, value: dict[str, Experiment]) -> dict[str, Experiment]:
+        for name in value:
+            if not name.isidentifier() or name != name.lower() or len(name) > 64:
+                raise ValueError(f"experiment name {name!r} must be lower_case_with_underscores")
         return value
 
     @property

@@ -1,12 +1,18 @@
 """Reading a mention's text against the playbook: topic, claimed falsehoods, thanks.
 
 Kept out of the engine so :func:`playbooks.engine.advance` never touches text; the edge calls
-:func:`critic_post` once per mention. Matching is plain case-insensitive phrase search (no
-regular expressions from configuration, so hostile text cannot make matching slow).
+:func:`critic_post` once per mention. Topic keywords match as whole words (``core.keywords``:
+"cancel" is not "Cancelled two meetings"; ``throttl*`` is an explicit prefix); facts and thanks
+are plain case-insensitive phrase search. Configuration never supplies a regular expression,
+so hostile text cannot make matching slow.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from core.keywords import compile_keywords, count_hits
 from playbooks.events import CriticReply, NewMention
 from playbooks.schema import Playbook
 
@@ -17,12 +23,17 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@lru_cache(maxsize=256)
+def _topic_patterns(keywords: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return compile_keywords(keywords)
+
+
 def classify_topic(text: str, playbook: Playbook) -> str:
-    """The topic with the most keyword hits (first defined wins ties); ``general`` if none."""
-    folded = _folded(text)
+    """The topic with the most whole-word keyword hits (first defined wins ties); ``general``
+    if none."""
     best, best_hits = GENERAL_TOPIC, 0
     for name, topic in playbook.topics.items():
-        hits = sum(1 for k in topic.keywords if k in folded)
+        hits = count_hits(text, _topic_patterns(tuple(topic.keywords)))
         if hits > best_hits:
             best, best_hits = name, hits
     return best

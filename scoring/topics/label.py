@@ -5,8 +5,9 @@ document; a term scores by its frequency in that topic times ``log(1 + A / f)``,
 the average number of words per topic and ``f`` the term's frequency across all topics, so a
 word every topic uses (the brand's name) ranks low everywhere.
 
-Configured topics' keywords match whole words only (a plural ``s`` allowed): "cancel"
-matches "cancel" and "cancels", never "Cancelled two meetings".
+Configured topics' keywords match whole words only (a plural ``s`` allowed), as the
+playbook's case topics do (``core.keywords``): "cancel" matches "cancel" and "cancels", never
+"Cancelled two meetings"; a keyword ending in ``*`` is a prefix.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from core.keywords import compile_keywords, count_hits
 from scoring.topics.cluster import NOISE
 
 TOKENS = r"(?u)\b[^\W\d_][^\W\d_]+\b"
@@ -81,20 +83,14 @@ def label_from_terms(terms: Sequence[str], seed: str | None = None) -> str:
     return ", ".join(terms[:3]) or "unlabelled"
 
 
-def _keyword_pattern(keyword: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(w) for w in keyword.casefold().split())
-    return re.compile(rf"(?<!\w){words}(?:s|es)?(?!\w)")
-
-
 def keyword_matcher(seeds: Mapping[str, Sequence[str]]) -> dict[str, list[re.Pattern[str]]]:
     """Compiled whole-word patterns for each configured topic's keywords."""
-    return {name: [_keyword_pattern(k) for k in kws if k.strip()] for name, kws in seeds.items()}
+    return {name: compile_keywords(kws) for name, kws in seeds.items()}
 
 
 def seed_hits(text: str, matcher: Mapping[str, Sequence[re.Pattern[str]]]) -> dict[str, int]:
     """How many of each configured topic's keywords the text contains as whole words."""
-    folded = text.casefold()
-    hits = {name: sum(1 for p in pats if p.search(folded)) for name, pats in matcher.items()}
+    hits = {name: count_hits(text, pats) for name, pats in matcher.items()}
     return {name: n for name, n in hits.items() if n}
 
 
