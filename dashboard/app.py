@@ -43,6 +43,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("topics", "Topics", ":material/topic:", Permission.READ),
     ("people", "People", ":material/groups:", Permission.READ),
     ("fairness", "Fairness", ":material/balance:", Permission.READ),
+    ("what_works", "What works", ":material/insights:", Permission.READ),
     ("playbook", "Playbook", ":material/menu_book:", Permission.READ),
     ("export", "Analyst export", ":material/download:", Permission.EXPORT),
     ("users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
