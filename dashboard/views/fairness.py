@@ -8,6 +8,8 @@ import streamlit as st
 
 from dashboard.views import analytics
 from dashboard.views.common import banners, board, window_days
+from playbooks.learning.attribution import Attribution, LearningPolicy
+from playbooks.learning.cost import loud_flag, shares
 
 #: A tier whose reply rate trails the best tier by more than this gets a warning.
 GAP_WARNING = 0.15
@@ -22,6 +24,61 @@ def _fairness(url: str, days: int) -> pd.DataFrame:
     with engine().connect() as conn:
         since, until = analytics.window(conn, days, context().clock.now())
     return analytics.fairness(engine(), since, until)
+
+
+@st.cache_data(ttl=60, show_spinner="Attributing outcomes…")
+def _attributions(url: str, days: int) -> list[Attribution]:
+    from dashboard.views.common import context, engine, playbook
+    from playbooks.learning.load import attributions
+
+    now = context().clock.now()
+    with engine().connect() as conn:
+        since, until = analytics.window(conn, days, now)
+    return attributions(engine(), since, until, now=now, playbook=playbook())
+
+
+def share_frame(rows: list[Attribution], group: str) -> pd.DataFrame:
+    """Decided cases, fans and goodwill by follower tier or loudness fifth."""
+    table = shares(rows, group)
+    return pd.DataFrame(
+        {
+            group: [r.value for r in table],
+            "cases": [r.cases for r in table],
+            "conversion": [r.conversion for r in table],
+            "goodwill": [r.goodwill for r in table],
+            "goodwill per case": [r.goodwill_per_case for r in table],
+            "case share": [r.case_share for r in table],
+            "goodwill share": [r.goodwill_share for r in table],
+            "fan share": [r.fan_share for r in table],
+        }
+    )
+
+
+def goodwill_and_loudness(url: str, days: int) -> None:
+    """Goodwill and conversion by tier and by loudness, flagging goodwill that follows volume."""
+    rows = _attributions(url, days)
+    st.subheader("Goodwill and conversion by tier and loudness")
+    st.caption(
+        "Decided cases opened in the window. Loudness: a critic's posts in the window and "
+        "their followers, each ranked among the window's critics and averaged, in fifths."
+    )
+    if not any(a.decided for a in rows):
+        st.info("No case opened in this window has an outcome yet.")
+        return
+    flag = loud_flag(rows, LearningPolicy())
+    if flag.raised:
+        st.warning(f"Goodwill follows volume: {flag.detail}.")
+    else:
+        st.caption(f"No loudness flag: {flag.detail}.")
+    share = {
+        c: st.column_config.NumberColumn(c, format="percent")
+        for c in ("conversion", "case share", "goodwill share", "fan share")
+    }
+    share["goodwill per case"] = st.column_config.NumberColumn(format="%.2f")
+    for group in ("tier", "loudness"):
+        st.dataframe(
+            share_frame(rows, group), hide_index=True, width="stretch", column_config=share
+        )
 
 
 def render() -> None:
@@ -101,6 +158,7 @@ def render() -> None:
             "p90_minutes": st.column_config.NumberColumn("p90 min", format="%.0f"),
         },
     )
+    goodwill_and_loudness(str(b.engine.url), days)
 
 
 if __name__ == "__main__":

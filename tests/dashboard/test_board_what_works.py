@@ -25,3 +25,13 @@ def test_what_works__care_by_agent_is_for_leads_only(board_db: BoardData) -> Non
     at = open_page("what_works", role="agent")
     assert not at.exception, at.exception
     assert "Care by agent" not in [s.value for s in at.subheader]
+
+
+def test_fairness__adds_goodwill_and_conversion_by_tier_and_loudness(board_db: BoardData) -> None:
+    at = open_page("fairness", role="analyst")
+    assert not at.exception, at.exception
+    assert "Goodwill and conversion by tier and loudness" in [s.value for s in at.subheader]
+    frames = [df.value for df in at.dataframe]
+    loudness = next(f for f in frames if "loudness" in f.columns)
+    assert {"conversion", "goodwill per case", "goodwill share", "fan share"} <= set(loudness)
+    assert set(loudness["loudness"]) <= {"quietest", "quiet", "middle", "loud", "loudest"}
