@@ -30,6 +30,7 @@ from dashboard.digest.model import (
     IncidentRow,
     Voice,
 )
+from dashboard.digest.what_works import what_works
 from dashboard.digest.window import DayWindow
 from playbooks import metrics
 from playbooks.priority import priority_now
@@ -97,6 +98,7 @@ def build_digest(
         digest.gaps = _gaps(s, window)
         digest.emerging = emerging_topics(engine, now=window.end)
         digest.voices = _voices(s, today, VOICES_N)
+    digest.what_works = what_works(engine, now=window.end)
     log.info(
         "digest for %s: %d mentions, %d new critics", window.day, len(today), len(opened_today)
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dashboard.digest.window import DayWindow
+
+if TYPE_CHECKING:
+    from dashboard.digest.what_works import WhatWorks
 
 Fmt = Literal["int", "pct", "min"]
 
@@ -150,6 +153,7 @@ class Digest:
     emerging: list[EmergingTopic] = field(default_factory=list)
     voices: list[Voice] = field(default_factory=list)
     hourly: list[HourBucket] = field(default_factory=list)
+    what_works: WhatWorks | None = None
 
     @property
     def quiet(self) -> bool:

@@ -90,25 +90,27 @@ class ShareRow:
         return self.goodwill / self.cases if self.cases else 0.0
 
 
-def _ranks(values: Sequence[float]) -> np.ndarray:
-    """Percentile ranks in (0, 1], ties sharing their mean rank."""
+def _ranks(values: Sequence[float], *, ties: str = "mean") -> np.ndarray:
+    """Percentile ranks in (0, 1]; tied values share their mean rank (``ties="max"``: the
+    highest, so a tied group at the top stays at the top)."""
     arr = np.asarray(values, dtype=float)
     order = arr.argsort(kind="stable")
     ranks = np.empty(len(arr))
     ranks[order] = np.arange(1, len(arr) + 1)
     for v in np.unique(arr):
         same = arr == v
-        ranks[same] = ranks[same].mean()
+        ranks[same] = ranks[same].max() if ties == "max" else ranks[same].mean()
     return ranks / len(arr) if len(arr) else ranks
 
 
 def loudness_fifths(rows: Sequence[Attribution]) -> dict[int, str]:
-    """Each decided case's loudness fifth (``QUINTILES``), by case id."""
+    """Each decided case's loudness fifth (``QUINTILES``), by case id; equally loud cases share
+    the louder fifth."""
     cases = decided(rows)
     if not cases:
         return {}
     score = (_ranks([a.posts for a in cases]) + _ranks([a.followers for a in cases])) / 2
-    fifth = np.minimum((_ranks(list(score)) * 5 - 1e-9).astype(int), 4)
+    fifth = np.clip(np.ceil(_ranks(list(score), ties="max") * 5 - 1e-9).astype(int) - 1, 0, 4)
     return {a.case_id: QUINTILES[int(f)] for a, f in zip(cases, fifth, strict=True)}
 
 
@@ -171,6 +173,8 @@ def loud_flag(rows: Sequence[Attribution], policy: LearningPolicy) -> LoudFlag:
     rest_pc = sum(a.goodwill_amount for a in rest) / len(rest) if rest else 0.0
     if not loud or loud_pc == 0.0:
         return LoudFlag(False, loud_pc, rest_pc, None, "the loudest fifth got no goodwill")
+    if not rest:
+        return LoudFlag(False, loud_pc, rest_pc, None, "every case was equally loud")
     ratio = loud_pc / rest_pc if rest_pc else None
     raised = ratio is None or ratio >= policy.loud_flag_ratio
     times = "all of it" if ratio is None else f"{ratio:.1f}× the rest's"
