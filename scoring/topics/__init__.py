@@ -8,6 +8,8 @@
 - :mod:`scoring.topics.discover`: one discovery from vectors and texts to labelled topics;
 - :mod:`scoring.topics.emerging`: each topic's volume and negative share against its own
   baseline, and the alert when it leaves its normal range;
+- :mod:`scoring.topics.report`: the product report (volume, trend, negative share, reach,
+  examples, fans won back per topic over a window against the one before);
 - :mod:`scoring.topics.service`: the edge that reads and writes the store.
 
 Everything but the service is pure: arrays and texts in, arrays and records out; time is an

@@ -21,7 +21,9 @@ from scoring.topics.cluster import NOISE, DiscoveryParams, assign, match_previou
 from scoring.topics.discover import discover
 from scoring.topics.emerging import EmergingRules, TopicTrend, emerging
 from scoring.topics.label import distinctive_terms, examples, label_from_terms
+from scoring.topics.report import ProductReport, ReportWindow, product_report
 from scoring.topics.vectors import pack, unit, unpack_many
+from store import product_report as store_report
 from store import topics as store_topics
 from store.topics import TopicDraft
 
@@ -263,3 +265,13 @@ def summaries(
         )
     out.sort(key=lambda s: (-s.mentions, s.id))
     return out
+
+
+def report(engine: Engine, window: ReportWindow) -> ProductReport:
+    """The product report over ``window`` (against the window before it): per topic volume,
+    trend, negative share, reach, example posts and fans won back."""
+    with engine.connect() as conn:
+        labels = {t.id: t.label for t in store_topics.active_topics(conn)}
+        rows = store_report.report_mentions(conn, since=window.previous_since, until=window.until)
+        fans = store_report.fans_won_back(conn, since=window.since, until=window.until)
+    return ProductReport(window, product_report(rows, labels, fans, window))
