@@ -34,6 +34,7 @@ from store.summary import (
     open_cases_past_sla,
     people_counts,
 )
+from store.topics import active_topics
 from store.users import user_count
 from store.writer import load_cursor, save_cursor
 
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SHIFT_CURSOR = "demo:time_shift_s"
+#: When the demo discovered its topics (ISO time): a second run does not discover again.
+TOPICS_CURSOR = "demo:topics_discovered"
 #: How far the replay got (ISO time): a second run starts there.
 REPLAY_CURSOR = "demo:replayed_until"
 #: The replay's step: the spike check and the lead's decisions run once per step.
@@ -67,6 +70,7 @@ class DemoSummary:
     past_sla: int = 0
     incidents_opened: int = 0
     incidents_closed: int = 0
+    topics: int = 0
 
 
 def run_demo(actx: AppContext, *, clock: Clock = SYSTEM_CLOCK) -> DemoSummary:
@@ -88,6 +92,7 @@ def run_demo(actx: AppContext, *, clock: Clock = SYSTEM_CLOCK) -> DemoSummary:
 
     report = import_file(engine, MENTIONS_PATH, brand=brand, now=now, transform=shifted)
     _score(actx, engine)
+    _discover_topics(actx, engine, now)
     _work_playbook(actx, engine, now, clock)
     summary = summarize(engine, now)
     summary.bad_rows = len(report.bad)
@@ -164,6 +169,23 @@ def _score(actx: AppContext, engine: Engine) -> None:
     score_pending(engine, scorer, batch_size=actx.settings.model.batch_size, progress=True)
 
 
+def _discover_topics(actx: AppContext, engine: Engine, now: datetime) -> None:
+    """Find the complaint topics in the scored sample once (the playbook's topics as seeds),
+    as a lead would with ``critic2fan topics --discover``, so the board's Topics page and the
+    product report have topics. Discovery is deterministic (fixed seeds, stable sorts)."""
+    if load_cursor(engine, TOPICS_CURSOR) is not None:
+        return
+    from playbooks import load_active_playbook
+    from scoring.topics.service import rediscover
+
+    playbook = load_active_playbook(actx.settings.playbook_path, actx.settings.facts_path)
+    seeds = {name: topic.keywords for name, topic in playbook.topics.items()}
+    report = rediscover(engine, seeds=seeds, now=now)
+    log.info("demo: %d topics in %d mentions", report.topics, report.mentions)
+    with engine.begin() as conn:
+        save_cursor(conn, TOPICS_CURSOR, now.isoformat(), now=now)
+
+
 def _work_playbook(actx: AppContext, engine: Engine, now: datetime, clock: Clock) -> None:
     """Replay the sample at each post's own time, an hour at a time with the spike check and
     the sample lead's decisions, then bring every case's timers up to now."""
@@ -209,6 +231,7 @@ def summarize(engine: Engine, now: datetime) -> DemoSummary:
         summary.open_by_stage.update(open_cases_by_stage(conn))
         summary.past_sla = open_cases_past_sla(conn, now)
         summary.incidents_opened, summary.incidents_closed = incident_counts(conn)
+        summary.topics = len(active_topics(conn))
         for (outcome, reason), count in closed_cases_by_outcome(conn).items():
             key = f"{outcome}: {reason}" if reason else str(outcome)
             summary.closed_by_outcome[key] = count
@@ -235,4 +258,5 @@ def print_summary(summary: DemoSummary) -> None:
     table.add_row(
         "incidents (opened / closed)", f"{summary.incidents_opened} / {summary.incidents_closed}"
     )
+    table.add_row("complaint topics found", str(summary.topics))
     console.print(table)

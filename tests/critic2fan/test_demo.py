@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from core.clock import FixedClock, as_utc
 from critic2fan.demo import LEAD_TIME, SHIFT_CURSOR, run_demo
-from store.models import Author, Case, CaseEvent, Mention, Score
+from store.models import Author, Case, CaseEvent, DiscoveredTopic, Mention, MentionTopic, Score
 from store.writer import load_cursor
 from tests.cli_helpers import run_cli
 
@@ -113,7 +113,7 @@ def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
                 tuple(str(value) for value in row.model_dump().values())
                 for row in session.execute(select(table)).scalars()
             )
-            for table in (Mention, Author, Score, Case, CaseEvent)
+            for table in (Mention, Author, Score, Case, CaseEvent, DiscoveredTopic, MentionTopic)
         }
 
 
@@ -248,3 +248,34 @@ def test_demo__fans_carry_their_one_thing(clocked_demo: ClockedDemo) -> None:
     # the sample lead wrote down what would fix it, on the trail, before they came round
     assert len(with_story) >= 3
     assert written >= len(with_story)
+
+
+def test_demo__discovers_the_sample_themes_once(clocked_demo: ClockedDemo) -> None:
+    with Session(clocked_demo.engine) as session:
+        topics = list(session.execute(select(DiscoveredTopic)).scalars())
+        assigned = session.execute(
+            select(func.count())
+            .select_from(MentionTopic)
+            .where(col(MentionTopic.topic_id).is_not(None))
+        ).scalar_one()
+
+    active = [t for t in topics if t.active]
+    assert len(active) >= 5 and all(t.label.strip() for t in active)
+    # the sample's complaint themes come back as topics named after the playbook's
+    assert {"outage", "billing", "speed", "cancellation"} <= {t.seed for t in active}
+    assert assigned >= 400
+    # the second run found them already there: every topic's row is as the first run wrote it
+    assert clocked_demo.second["DiscoveredTopic"] == clocked_demo.first["DiscoveredTopic"]
+
+
+def test_demo__the_product_report_has_the_outage_on_top(clocked_demo: ClockedDemo) -> None:
+    from scoring.topics.report import ReportWindow
+    from scoring.topics.service import report
+
+    now = clocked_demo.clock.now()
+    rows = report(clocked_demo.engine, ReportWindow.ending(now, days=14)).topics
+
+    complaints = [r for r in rows if (r.negative_share or 0) >= 0.5]
+    assert complaints[0].label == "outage"
+    assert all(r.examples and r.authors and r.reach > 0 for r in complaints)
+    assert sum(r.fans_won_back for r in rows) >= 10
