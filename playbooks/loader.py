@@ -6,7 +6,8 @@ node tree to find the line. Templates are compiled and rendered with sample valu
 broken template or an unknown variable fails at validate time. Each template is rendered
 twice, with short sample values and with the longest values a case can bring (a full-length
 name, every fact, ``private`` on), both within the sandbox's limits, so a template that would
-grow past them at run time fails here too.
+grow past them at run time fails here too. An experiment's variants are templates like any
+other and are checked the same way; the experiment must name a template the playbook has.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pydantic import ValidationError
 from core.errors import PlaybookError
 from playbooks.schema import FactsLibrary, Playbook
 from playbooks.templates import (
-    MAX_INCIDENT_TEXT_CHARS,
     MAX_NAME_CHARS,
     SAMPLE_CONTEXT,
     TemplateLimitError,
@@ -170,8 +170,6 @@ def _longest_context(playbook: Playbook) -> dict[str, object]:
         "fact": fact_text(playbook, [f.id for f in playbook.facts.facts]),
         "private": True,
         "help": playbook.brand.help_url or "",
-        "cause": "C" * MAX_INCIDENT_TEXT_CHARS,
-        "fix": "F" * MAX_INCIDENT_TEXT_CHARS,
     }
 
 
@@ -181,33 +179,83 @@ def _check_templates(playbook: Playbook, root: yaml.Node, path: Path) -> None:
     for stage, by_topic in playbook.templates.items():
         for topic, source in by_topic.items():
             loc = ("templates", stage, topic)
-            line, node = _locate(root, loc)
-            first_text_line = line + 1 if getattr(node, "style", None) in ("|", ">") else line
-            where = f"templates.{stage}.{topic}"
             if topic not in known_topics:
                 raise PlaybookError(
-                    f"{where}: no such topic (known: {sorted(known_topics)})", path=path, line=line
-                )
-            try:
-                template = compile_template(source)
-                render_template(template, SAMPLE_CONTEXT)
-                render_template(template, longest)
-            except TemplateSyntaxError as exc:
-                raise PlaybookError(
-                    f"{where}: template syntax: {exc.message}",
+                    f"templates.{stage}.{topic}: no such topic (known: {sorted(known_topics)})",
                     path=path,
-                    line=first_text_line + (exc.lineno or 1) - 1,
-                ) from None
-            except UndefinedError as exc:
-                allowed = ", ".join(SAMPLE_CONTEXT)
-                raise PlaybookError(
-                    f"{where}: {exc.message} (variables: {allowed})", path=path, line=line
-                ) from None
-            except SecurityError as exc:
-                raise PlaybookError(f"{where}: not allowed: {exc}", path=path, line=line) from None
-            except TemplateLimitError as exc:
-                raise PlaybookError(f"{where}: {exc}", path=path, line=line) from None
-            except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
-                raise PlaybookError(
-                    f"{where}: cannot render: {exc}", path=path, line=line
-                ) from None
+                    line=_line_for(root, loc),
+                )
+            _check_template(source, loc, root, path, longest)
+    for name in playbook.experiments:
+        _check_experiment(playbook, name, root, path, longest)
+
+
+def _check_experiment(
+    playbook: Playbook, name: str, root: yaml.Node, path: Path, longest: dict[str, object]
+) -> None:
+    """The experiment names a template the playbook has, no other experiment tries it, and
+    every variant compiles and renders."""
+    experiment = playbook.experiments[name]
+    where = f"experiments.{name}"
+    by_topic = playbook.templates.get(experiment.stage, {})
+    rival = next(
+        other
+        for other, e in playbook.experiments.items()
+        if (e.stage, e.topic) == (experiment.stage, experiment.topic)
+    )
+    problem: tuple[str, tuple[str, ...]] | None = None
+    if experiment.stage not in playbook.templates:
+        problem = (f"{where}.stage: the stage {experiment.stage!r} has no templates", ("stage",))
+    elif experiment.topic not in by_topic:
+        known = sorted(by_topic)
+        problem = (
+            f"{where}.topic: templates.{experiment.stage} has no {experiment.topic!r} "
+            f"template (known: {known})",
+            ("topic",),
+        )
+    elif rival != name:
+        problem = (
+            f"{where}: templates.{experiment.stage}.{experiment.topic} is already tried by "
+            f"the experiment {rival!r}",
+            (),
+        )
+    if problem is not None:
+        message, sub = problem
+        raise PlaybookError(message, path=path, line=_line_for(root, ("experiments", name, *sub)))
+    for variant, source in experiment.variants.items():
+        _check_template(source, ("experiments", name, "variants", variant), root, path, longest)
+
+
+def _check_template(
+    source: str,
+    loc: tuple[str, ...],
+    root: yaml.Node,
+    path: Path,
+    longest: dict[str, object],
+) -> None:
+    """Compile ``source`` and render it with the sample and the longest values, in the sandbox;
+    any failure is a :class:`PlaybookError` at the template's line."""
+    line, node = _locate(root, loc)
+    first_text_line = line + 1 if getattr(node, "style", None) in ("|", ">") else line
+    where = ".".join(loc)
+    try:
+        template = compile_template(source)
+        render_template(template, SAMPLE_CONTEXT)
+        render_template(template, longest)
+    except TemplateSyntaxError as exc:
+        raise PlaybookError(
+            f"{where}: template syntax: {exc.message}",
+            path=path,
+            line=first_text_line + (exc.lineno or 1) - 1,
+        ) from None
+    except UndefinedError as exc:
+        allowed = ", ".join(SAMPLE_CONTEXT)
+        raise PlaybookError(
+            f"{where}: {exc.message} (variables: {allowed})", path=path, line=line
+        ) from None
+    except SecurityError as exc:
+        raise PlaybookError(f"{where}: not allowed: {exc}", path=path, line=line) from None
+    except TemplateLimitError as exc:
+        raise PlaybookError(f"{where}: {exc}", path=path, line=line) from None
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        raise PlaybookError(f"{where}: cannot render: {exc}", path=path, line=line) from None

@@ -1,7 +1,9 @@
 """Writing the engine's results: the ``Case`` row from the state, a ``CaseEvent`` per action.
 
 Shared by the runner (mentions, timers) and the service (staff operations), always inside the
-caller's session so the state, its audit trail and any cursor commit together.
+caller's session so the state, its audit trail and any cursor commit together. A suggested
+reply from a template experiment records the case's variant here too
+(:mod:`playbooks.experiments.assign`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from playbooks.actions import (
 )
 from playbooks.engine import advance
 from playbooks.events import Event
+from playbooks.experiments.assign import note_suggestions
 from playbooks.priority import priority_parts
 from playbooks.schema import Playbook
 from playbooks.state import CaseState, evolve, state_from_json, state_to_json
@@ -120,6 +123,7 @@ def apply_event(
         if data and isinstance(action, Recorded):
             ev.data = {**ev.data, **data}
         session.add(ev)
+    note_suggestions(session, playbook, row.id, actions, now=now)
     return Applied(row, new, actions)
 
 

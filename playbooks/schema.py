@@ -7,16 +7,24 @@ topics and their keywords, reply templates, goodwill budgets, walk-away rules. T
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from playbooks.state import ACKNOWLEDGE, EMPATHIZE, GOODWILL, OPEN_STAGES, STAGES
 
 #: Variables a reply template may use.
 TEMPLATE_VARIABLES: tuple[str, ...] = ("name", "brand", "topic", "fact", "private", "help")
 #: Template sets for moments that are not stages: the one calm public reply to a likely troll,
-#: the single public statement that answers a pile-on, the holding reply for a critic affected
-#: by an incident, and the "it's fixed" follow-up once its fix is recorded.
-REPLY_MOMENTS: tuple[str, ...] = ("high_ground", "pileon", "holding", "fixed")
+#: and the single public statement that answers a pile-on.
+REPLY_MOMENTS: tuple[str, ...] = ("high_ground", "pileon")
 
 
 def _clean_keywords(value: list[str]) -> list[str]:
@@ -181,6 +189,8 @@ class FactsLibrary(_Strict):
 
 StageTemplates = dict[str, str]
 
+#: A variant's name: lower_case_with_underscores.
+VariantName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: What an experiment counts as a success: the case closed with a fan.
 EXPERIMENT_METRICS: tuple[str, ...] = ("fan",)
 
@@ -195,7 +205,7 @@ class Experiment(_Strict):
 
     stage: str
     topic: str = "default"
-    variants: dict[str, str] = Field(min_length=2, max_length=6)
+    variants: dict[VariantName, str] = Field(min_length=2, max_length=6)
     control: str | None = Field(None, description="The variant others are compared with.")
     metric: str = Field("fan", description="What counts as a success: the case became a fan.")
     min_sample: int = Field(
@@ -210,8 +220,6 @@ class Experiment(_Strict):
     @classmethod
     def _variant_names(cls, value: dict[str, str]) -> dict[str, str]:
         for name, source in value.items():
-            if not name.isidentifier() or name != name.lower():
-                raise ValueError(f"variant name {name!r} must be lower_case_with_underscores")
             if not source or not source.strip():
                 raise ValueError(f"variant {name!r} has an empty template")
         return value
@@ -220,7 +228,8 @@ class Experiment(_Strict):
     @classmethod
     def _known_metric(cls, value: str) -> str:
         if value not in EXPERIMENT_METRICS:
-            raise ValueError(f"unknown metric {value!r}; expected one of {list(EXPERIMENT_METRICS)}")
+            known = list(EXPERIMENT_METRICS)
+            raise ValueError(f"unknown metric {value!r}; expected one of {known}")
         return value
 
     @model_validator(mode="after")
