@@ -1,4 +1,5 @@
-"""``critic2fan export``: mentions, cases, case events, goodwill or topics, for analysts."""
+"""``critic2fan export``: mentions, cases, case events, goodwill, topics or the product report,
+for analysts."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ def export_command(
         typer.Option(
             "--dataset",
             "-d",
-            help="mentions, cases, case_events, goodwill, topics (the discovered ones) or"
-            " case_topics (case counts per topic).",
+            help="mentions, cases, case_events, goodwill, topics (the discovered ones),"
+            " case_topics (case counts per topic) or product_report (per topic: volume, trend,"
+            " negative share, reach, examples, fans won back over --since/--until, default the"
+            " last 7 days).",
         ),
     ] = "mentions",
     since: Annotated[

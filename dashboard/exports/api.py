@@ -71,8 +71,9 @@ def export_rows(
         sources=tuple(sorted({s.strip().lower() for s in sources or () if s.strip()})),
     )
     need = frozenset(f.name for f in chosen)
-    query = chosen_set.query
-    if flt.sources and query.origin is None:
+    compute = chosen_set.compute
+    query = chosen_set.query if compute is None else None
+    if flt.sources and (query is None or query.origin is None):
         raise InputError(f"{chosen_set.noun} have no source to filter by; leave sources out")
     with _open_target(out) as stream:
         writer = WRITERS[fmt](stream, chosen, anonymize=anonymize)
@@ -80,6 +81,12 @@ def export_rows(
         bar_total: list[int] = []
 
         def produce() -> Iterator[PageRead]:
+            if query is None:  # a computed dataset: one page
+                assert compute is not None
+                page = compute(engine, flt)
+                bar_total.append(page.num_rows)
+                yield PageRead(page)
+                return
             # one connection, one transaction, in the worker thread: a consistent snapshot
             with arrow_reads(engine, native=native, batch_rows=chunk_size) as reads:
                 log.debug("exporting %s through %s", chosen_set.name, reads.kind)

@@ -8,7 +8,9 @@ CLI's ``--dataset``, the board's picker, the writers, the guard and anonymizing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import InputError
 from dashboard.exports.fields import (
@@ -20,7 +22,13 @@ from dashboard.exports.fields import (
     TOPIC_FIELDS,
     Field,
 )
-from store.exports import QUERIES, ExportQuery
+from dashboard.exports.product_report import PRODUCT_REPORT_FIELDS
+from dashboard.exports.product_report import compute as product_report
+from store.exports import QUERIES, ExportFilter, ExportQuery
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from sqlalchemy.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class Dataset:
     help: str
     bounds: str
     fields: tuple[Field, ...]
+    #: A dataset computed from the store (one page) rather than read by ``QUERIES[name]``.
+    compute: Callable[[Engine, ExportFilter], pa.Table] | None = None
 
     @property
     def query(self) -> ExportQuery:
@@ -83,6 +93,15 @@ DATASETS: dict[str, Dataset] = {
             "Case counts per case topic: open, fans, walk-aways, goodwill spent.",
             "the cases' opened_at",
             CASE_TOPIC_FIELDS,
+        ),
+        Dataset(
+            "product_report",
+            "report topics",
+            "The product report: per complaint topic, volume and trend against the window "
+            "before, negative share, reach, example posts and fans won back.",
+            "the report's window (default: the last 7 days)",
+            PRODUCT_REPORT_FIELDS,
+            compute=product_report,
         ),
     )
 }
