@@ -41,6 +41,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("goodwill", "Goodwill", ":material/redeem:", Permission.APPROVE_GOODWILL),
     ("overview", "Overview", ":material/monitoring:", Permission.READ),
     ("topics", "Topics", ":material/topic:", Permission.READ),
+    ("product_report", "Product report", ":material/summarize:", Permission.READ),
     ("people", "People", ":material/groups:", Permission.READ),
     ("fairness", "Fairness", ":material/balance:", Permission.READ),
     ("what_works", "What works", ":material/insights:", Permission.READ),
