@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from core.errors import PlaybookError
 from playbooks.schema import FactsLibrary, Playbook
 from playbooks.templates import (
+    MAX_INCIDENT_TEXT_CHARS,
     MAX_NAME_CHARS,
     SAMPLE_CONTEXT,
     TemplateLimitError,
@@ -170,6 +171,8 @@ def _longest_context(playbook: Playbook) -> dict[str, object]:
         "fact": fact_text(playbook, [f.id for f in playbook.facts.facts]),
         "private": True,
         "help": playbook.brand.help_url or "",
+        "cause": "C" * MAX_INCIDENT_TEXT_CHARS,
+        "fix": "F" * MAX_INCIDENT_TEXT_CHARS,
     }
 
 

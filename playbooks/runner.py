@@ -35,6 +35,7 @@ from core.backoff import Backoff
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import ConfigError
 from core.pileon import PILEON_WINDOW
+from playbooks.actions import IncidentTag
 from playbooks.events import PileOnFound, StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
 from playbooks.pileon import find_pileon, in_pileon
@@ -51,7 +52,13 @@ from playbooks.spike import (
 from playbooks.text import GENERAL_TOPIC, classify_topic, critic_post
 from store.case_timers import cases_due, next_timer_due, next_timer_due_in
 from store.engine import session_scope
-from store.incidents import newest_open_incident, propose_close, scored_mentions_between
+from store.incidents import (
+    in_scope,
+    link_covering,
+    newest_open_incident,
+    propose_close,
+    scored_mentions_between,
+)
 from store.leader import STANDBY_RETRY_S, LeaderLock, LockLost, leader_lock, wait_to_lead
 from store.models import Case
 from store.open_cases import all_incidents, is_brand_author, open_cases_of
@@ -382,12 +389,12 @@ class _Batch:
         self.summary.timers_fired += _fire_due(self.session, self.pb, clock, self.summary)
         self.next_due = next_timer_due(self.session)
 
-    def _incident_at(self, at: datetime, topic: str) -> bool:
-        """Whether an incident covering ``topic`` (its own, or every topic) was live at ``at``."""
+    def _incident_at(self, at: datetime, topic: str, platform: str) -> bool:
+        """Whether an incident whose scope covers ``topic`` on ``platform`` was live at ``at``."""
         return any(
             i.started_at <= at
             and (i.ended_at is None or i.ended_at > at)
-            and i.topic in (None, topic)
+            and in_scope(i, topic=topic, platform=platform)
             for i in self.incidents
         )
 
@@ -442,7 +449,7 @@ class _Batch:
             followers=author.followers or 0,
             mention_id=mention.id,
             reply=reply_to_brand,
-            incident=self._incident_at(at, topic),
+            incident=self._incident_at(at, topic, mention.source),
             topic=topic,
         )
         self._apply(row, event, at, mention.source)
@@ -469,6 +476,10 @@ class _Batch:
         opened = row is None
         applied = apply_event(self.session, row, event, at, self.pb, source=source)
         self.summary.case_events += len(applied.actions)
+        if applied.row is not None and any(
+            isinstance(a, IncidentTag) and a.on for a in applied.actions
+        ):
+            link_covering(self.session, applied.row, at)
         if applied.row is not None and (opened or applied.row is not row):
             self.summary.cases_opened += 1
         due = applied.state.timer_due if applied.state is not None else None

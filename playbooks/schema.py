@@ -23,8 +23,9 @@ from playbooks.state import ACKNOWLEDGE, EMPATHIZE, GOODWILL, OPEN_STAGES, STAGE
 #: Variables a reply template may use.
 TEMPLATE_VARIABLES: tuple[str, ...] = ("name", "brand", "topic", "fact", "private", "help")
 #: Template sets for moments that are not stages: the one calm public reply to a likely troll,
-#: and the single public statement that answers a pile-on.
-REPLY_MOMENTS: tuple[str, ...] = ("high_ground", "pileon")
+#: the single public statement that answers a pile-on, the holding reply for a critic affected
+#: by an incident, and the "it's fixed" follow-up once its fix is recorded.
+REPLY_MOMENTS: tuple[str, ...] = ("high_ground", "pileon", "holding", "fixed")
 
 
 def _clean_keywords(value: list[str]) -> list[str]:

@@ -29,7 +29,8 @@ from core.errors import InputError
 from core.names import clean_name
 from playbooks.actions import Rejected
 from playbooks.engine import HIGH_GROUND, PILEON
-from playbooks.events import Event, IncidentMode, StaffOverride, StaffReply
+from playbooks.events import Event, StaffOverride, StaffReply
+from playbooks.incident_replies import holding_reply
 from playbooks.experiments.assign import playbook_for_case
 from playbooks.loader import load_active_playbook
 from playbooks.persist import Applied, apply_event, state_of
@@ -37,14 +38,13 @@ from playbooks.schema import Playbook
 from playbooks.state import STAGES, WALK_AWAY, WALKAWAY_REASONS, CaseState
 from playbooks.templates import render_reply
 from store import outbox
-from store.casework import open_case_id, open_cases_to_tag
+from store.casework import open_case_id
 from store.engine import session_scope
-from store.incidents import incident_open, open_incidents
+from store.incidents import incident_cases, incident_of_case, incident_open, open_incidents
 from store.models import (
     Author,
     Case,
     CaseEvent,
-    Incident,
     Mention,
     OutboxItem,
     Role,
@@ -126,6 +126,8 @@ def send_reply(
     actor = actor_of(user)
     with session_scope(engine) as session:
         item = outbox.get_item(session, item_id)
+        if item.case_id is None:
+            raise InputError(f"outbox #{item_id} is a status update: a lead approves it")
         row = _case(session, item.case_id)
         who = _role_of(session, actor, role)
         if who not in APPROVER_ROLES and row.stage not in pb.sending.agent_may_send:
@@ -226,7 +228,7 @@ def count_sent_reply(
 ) -> Applied | None:
     """Count a sent reply as the case's staff reply, once (the runner calls it when the worker
     has recorded it, or when the listener's echo of the post comes first)."""
-    if item.counted:
+    if item.counted or item.case_id is None:
         return None
     item.counted = True
     session.add(item)
@@ -344,62 +346,65 @@ def set_incident(
     topic: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> int:
-    """Switch incident mode; tags (or untags) open cases; returns how many changed.
+    """Open an incident when none is open, or close every open one; returns how many open
+    cases changed. The spike check and scripted staff use it; the board works incidents one
+    by one (``playbooks.incidents``).
 
     With a ``topic`` (a spike's) only open cases of that topic are tagged; without one, every
-    open case. Switching off untags them all. Switching on alerts the leads: the ``Incident``
-    row records it and a warning is logged, which the digest and the board read.
+    open case. Opening alerts the leads: the ``Incident`` row records it and a warning is
+    logged, which the digest and the board read.
     """
+    from playbooks import incidents
+
     pb = playbook or _default_playbook()
-    actor = actor_of(user) if kind == "manual" else user
+    actor = actor_of(user) if kind != "spike" else user
     with session_scope(engine) as session:
-        current = open_incidents(session)
-        if on and not current:
-            session.add(
-                Incident(
-                    kind=kind,
-                    started_at=now,
-                    started_by=actor,
-                    reason=reason,
-                    topic=topic,
-                    data={**(data or {}), "alerted": [pb.escalation.assign_to]},
-                )
-            )
-            log.warning("incident mode on (%s): leads alerted", kind)
         if not on:
-            for incident in current:
-                incident.ended_at = now
-                session.add(incident)
-            if current:
-                log.warning("incident mode off")
-        changed = 0
-        for row in open_cases_to_tag(session, incident=on):
-            if on and topic is not None and row.topic != topic:
-                continue
-            applied = apply_event(session, row, IncidentMode(on, actor, reason), now, pb)
-            changed += bool(applied.actions)
-        return changed
+            return incidents.close_all(session, actor, now, reason, pb)
+        if open_incidents(session):
+            return 0
+        incident = incidents.open_in(
+            session,
+            actor,
+            now,
+            kind=kind,
+            topic=topic,
+            region=None,
+            platform=None,
+            reason=reason,
+            commander=None,
+            playbook=pb,
+            data=data,
+        )
+        assert incident.id is not None
+        return len(incident_cases(session, incident.id))
 
 
 def incident_active(engine: Engine) -> bool:
-    """True while an incident is open (templated replies are paused)."""
+    """True while an incident is open."""
     with Session(engine) as session:
         return incident_open(session)
 
 
 def suggested_reply(engine: Engine, case_id: int, playbook: Playbook | None = None) -> str:
-    """The playbook's reply for the case now, for staff to edit; empty while incident mode is on."""
+    """The playbook's reply for the case now, for staff to edit. While an open case is part of
+    an incident it is the incident's holding reply (never blank), except where the playbook
+    chose one calm statement or silence (a troll's, a pile-on's)."""
     pb = playbook or _default_playbook()
     with Session(engine) as session:
         row = _case(session, case_id)
         state = state_of(row)
         author = session.get(Author, row.author_id)
-    stage = reply_stage(state) if state is not None else ""
-    if state is None or state.incident or not stage:
-        return ""
+        incident = incident_of_case(session, case_id) if row.incident else None
     name = ""
     if author is not None:
         name = clean_name(author.display_name) or f"@{clean_name(author.handle)}"
+    stage = reply_stage(state) if state is not None else ""
+    if state is None or not stage:
+        return ""  # deliberate silence (a pile-on's other posts, a troll answered once)
+    if state.incident and state.is_open and stage not in (HIGH_GROUND, PILEON):
+        own = incident.holding_reply if incident is not None else None
+        return holding_reply(pb, own, topic=state.topic, name=name)
     pb = playbook_for_case(engine, pb, case_id, stage, state.topic)  # a template experiment's
     return render_reply(
         pb,
@@ -550,6 +555,8 @@ def _trail(
     reason: str | None = None,
     **extra: Any,
 ) -> None:
+    if item.case_id is None:
+        return  # a standalone post: no case's trail
     data = {"outbox_id": item.id, "platform": item.platform, "private": item.private, **extra}
     session.add(
         CaseEvent(
@@ -566,7 +573,7 @@ def _trail(
 
 
 def _handle_of(session: Session, item: OutboxItem) -> str | None:
-    row = session.get(Case, item.case_id)
+    row = session.get(Case, item.case_id) if item.case_id is not None else None
     author = session.get(Author, row.author_id) if row is not None else None
     return author.handle if author is not None else None
 

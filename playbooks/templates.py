@@ -55,9 +55,13 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "fact": "A fact.",
     "private": False,
     "help": "https://brand.example/help",
+    "cause": "A router update failed in one region.",
+    "fix": "We rolled the update back and added a check before every release.",
 }
 
 MAX_NAME_CHARS = 80
+#: The longest root cause or fix an incident records (they go into the ``fixed`` follow-up).
+MAX_INCIDENT_TEXT_CHARS = 1_000
 
 # Methods and filters whose integer arguments are sizes (widths, counts) of their output.
 _SIZE_ARGUMENTS = frozenset(
@@ -390,8 +394,12 @@ def render_reply(
     name: str,
     fact_ids: tuple[str, ...] | list[str] = (),
     private: bool = False,
+    cause: str = "",
+    fix: str = "",
 ) -> str:
     """The suggested reply text for a case (empty when the stage has no template).
+
+    ``cause`` and ``fix`` are an incident's root cause and fix (the ``fixed`` follow-up's).
 
     A template that goes over a limit is a :class:`PlaybookError` naming the template.
     """
@@ -406,6 +414,8 @@ def render_reply(
         "fact": fact_text(playbook, fact_ids),
         "private": private,
         "help": playbook.brand.help_url or "",
+        "cause": cause,
+        "fix": fix,
     }
     try:
         return render_template(playbook.templates[stage][key], context).strip()

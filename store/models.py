@@ -324,23 +324,69 @@ class GoodwillRequest(SQLModel, table=True):
 
 
 class Incident(SQLModel, table=True):
-    """A spike or a declared crisis: while open, templated replies pause."""
+    """A crisis worked as one object: opened from a spike, an emerging topic or by a lead;
+    scoped to a topic (and a region or platform when given); a commander; a holding reply for
+    the critics it affects; status updates; a root cause and a fix; closed by a lead."""
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, description="'manual' or 'spike'")
+    kind: str = Field(max_length=16, description="'manual', 'spike' or 'emerging'")
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     started_by: str = Field(max_length=255)
     reason: str | None = None
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     topic: str | None = Field(
-        default=None, max_length=64, description="a spike's topic: only its cases are tagged"
+        default=None, max_length=64, description="the scope's topic: only its cases are tagged"
     )
     close_proposed_at: datetime | None = Field(
         default=None,
         sa_type=UTCDateTime,
         description="when the topic's volume was back at its baseline (closing is proposed)",
     )
+    region: str | None = Field(
+        default=None, max_length=64, description="the region the incident is in, as staff name it"
+    )
+    platform: str | None = Field(
+        default=None, max_length=32, description="the one platform in scope (None: all of them)"
+    )
+    commander: str | None = Field(
+        default=None, max_length=255, description="'user:<name>' running it (None: nobody yet)"
+    )
+    holding_reply: str | None = Field(
+        default=None,
+        sa_column=Column(Text),
+        description="what affected critics are told while it lasts ({{ name }} and the like)",
+    )
+    root_cause: str | None = Field(default=None, sa_column=Column(Text))
+    fix: str | None = Field(default=None, sa_column=Column(Text))
+    fixed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    fixed_by: str | None = Field(default=None, max_length=255)
+    ended_by: str | None = Field(default=None, max_length=255)
+
+
+class IncidentCase(SQLModel, table=True):
+    """A case tagged to an incident: its critic is affected. Kept after the incident closes;
+    ``followup_id`` is the "it's fixed" draft, made once."""
+
+    incident_id: int = Field(primary_key=True, foreign_key="incident.id")
+    case_id: int = Field(primary_key=True, foreign_key="case.id", index=True)
+    tagged_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    followup_id: int | None = Field(default=None, foreign_key="outboxitem.id")
+
+
+class IncidentUpdate(SQLModel, table=True):
+    """A status update posted once on each of the brand's platform accounts (the outbox rows
+    whose ``incident_update_id`` is this one)."""
+
+    __table_args__ = (Index("ix_incidentupdate_incident_at", "incident_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    author: str = Field(max_length=255, description="'user:<name>'")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    #: The outbox row's id per platform: ``{"x": 12, "mastodon": 13}``.
+    outbox_ids: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
 
 
 class OutboxState(StrEnum):
@@ -367,10 +413,14 @@ class OutboxItem(SQLModel, table=True):
         Index("ix_outboxitem_state_next", "state", "next_attempt_at"),
         Index("ix_outboxitem_platform_post", "platform", "platform_post_id"),
         Index("ix_outboxitem_case", "case_id", "id"),
+        UniqueConstraint("incident_update_id", "platform", name="uq_outboxitem_update_platform"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case.id")
+    #: The case answered; None for a standalone post on the brand's own channel.
+    case_id: int | None = Field(default=None, foreign_key="case.id")
+    #: The incident status update this standalone post carries (one row per platform).
+    incident_update_id: int | None = Field(default=None, foreign_key="incidentupdate.id")
     #: The post answered (its author receives a private message).
     mention_id: int | None = Field(default=None, foreign_key="mention.id")
     platform: str = Field(max_length=32)
@@ -479,6 +529,8 @@ __all__ = [
     "ExperimentStop",
     "GoodwillLedger",
     "Incident",
+    "IncidentCase",
+    "IncidentUpdate",
     "Mention",
     "MentionTopic",
     "OutboxItem",

@@ -1,4 +1,5 @@
-"""The outbox: every query on replies on their way to a platform.
+"""The outbox: every query on replies (and the brand's standalone posts) on their way to a
+platform.
 
 ::
 
@@ -9,7 +10,8 @@
 
 Staff operations (``create_draft`` ... ``retry``) take the caller's ``Session`` so the playbook
 service writes the row and the case's audit trail in one transaction. Approval mints the row's
-one idempotency key.
+one idempotency key. A standalone post (an incident's status update on the brand's own channel,
+:func:`create_post`) answers no case and no post; it goes the same way, once per platform.
 
 The sender worker's calls (``claim``, ``begin_attempt``, ``mark_sent``, ``mark_failed``,
 ``defer``) each run and commit their own transaction, so a row is ``sending`` with its attempt
@@ -97,6 +99,8 @@ class Claim:
     attempt_at: datetime | None
     #: True: an earlier attempt may have posted it; look it up on the platform before sending.
     reconcile: bool
+    #: A post on the brand's own channel (answers no post, no recipient).
+    standalone: bool = False
 
 
 # -- staff operations (caller's session) ----------------------------------------------------
@@ -126,6 +130,40 @@ def create_draft(
         platform=platform,
         in_reply_to=in_reply_to,
         private=private,
+        text=text,
+        state=S.DRAFT.value,
+        drafted_by=drafted_by,
+        drafted_at=now,
+        updated_by=drafted_by,
+        updated_at=now,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def create_post(
+    session: Session,
+    *,
+    incident_update_id: int,
+    platform: str,
+    text: str,
+    drafted_by: str,
+    now: datetime,
+) -> OutboxItem:
+    """A standalone post carrying an incident's status update on ``platform``; the update has
+    one row per platform at most (a second call returns the first row)."""
+    existing = session.exec(
+        select(OutboxItem)
+        .where(col(OutboxItem.incident_update_id) == incident_update_id)
+        .where(col(OutboxItem.platform) == platform)
+    ).first()
+    if existing is not None:
+        return existing
+    item = OutboxItem(
+        case_id=None,
+        incident_update_id=incident_update_id,
+        platform=platform,
         text=text,
         state=S.DRAFT.value,
         drafted_by=drafted_by,
@@ -402,6 +440,7 @@ def sent_uncounted(session: Session, *, limit: int = 100) -> list[OutboxItem]:
             select(OutboxItem)
             .where(col(OutboxItem.state) == S.SENT.value)
             .where(col(OutboxItem.counted).is_(False))
+            .where(col(OutboxItem.case_id).is_not(None))
             .order_by(col(OutboxItem.id))
             .limit(limit)
         ).all()
@@ -483,8 +522,8 @@ def _claims(conn: Connection, reconcile: dict[int, bool]) -> list[Claim]:
             col(Author.platform_id),
             col(Author.handle),
         )
-        .join(Case, col(Case.id) == col(OutboxItem.case_id))
-        .join(Author, col(Author.id) == col(Case.author_id))
+        .outerjoin(Case, col(Case.id) == col(OutboxItem.case_id))
+        .outerjoin(Author, col(Author.id) == col(Case.author_id))
         .outerjoin(Mention, col(Mention.id) == col(OutboxItem.mention_id))
         .where(col(OutboxItem.id).in_(list(reconcile)))
         .order_by(col(OutboxItem.id))
@@ -509,6 +548,7 @@ def _claims(conn: Connection, reconcile: dict[int, bool]) -> list[Claim]:
                 first_attempt_at=m["first_attempt_at"],
                 attempt_at=m["attempt_at"],
                 reconcile=reconcile[m["id"]],
+                standalone=m["case_id"] is None,
             )
         )
     return out

@@ -98,17 +98,20 @@ def test_assign_and_note__name_the_user(engine, case_id, pb, t0) -> None:
     assert [e.body for e in events if e.kind == "note"] == ["VIP customer"]
 
 
-def test_set_incident__tags_cases_and_pauses_suggestions(engine, case_id, pb, t0) -> None:
-    assert service.suggested_reply(engine, case_id, pb) != ""
+def test_set_incident__tags_cases_and_suggests_the_holding_reply(
+    engine, case_id, pb, t0
+) -> None:
+    usual = service.suggested_reply(engine, case_id, pb)
     changed = service.set_incident(engine, True, "lee", "regional outage", t0, playbook=pb)
     assert changed == 1 and service.incident_active(engine)
     with Session(engine) as s:
         assert s.get(Case, case_id).incident  # type: ignore[union-attr]
         assert s.exec(select(Incident)).one().started_by == "user:lee"
-    assert service.suggested_reply(engine, case_id, pb) == ""
+    holding = service.suggested_reply(engine, case_id, pb)
+    assert holding != usual and "Ana" in holding and "working on it" in holding
     service.set_incident(engine, False, "lee", None, t0 + timedelta(hours=1), playbook=pb)
     assert not service.incident_active(engine)
-    assert service.suggested_reply(engine, case_id, pb) != ""
+    assert service.suggested_reply(engine, case_id, pb) == usual
 
 
 def test_suggested_reply__offers_the_matching_fact(engine, case_id, pb) -> None:
