@@ -1,12 +1,13 @@
 """The one protocol every platform's sender follows, and what goes in and comes out of it.
 
 A sender is the only code that writes to a platform. It knows how to post a public reply or a
-private message with the platform's own client library, and how to look for a post it may have
-made already (``find_sent``), so a send whose result was never recorded is reconciled before it is
-tried again. Errors are the product's: ``SourceRateLimited`` (carries ``reset_at``) and
-``SourceUnavailable`` are transient and retried with backoff; :class:`SendRejected` is the
-platform's final word (post deleted, author blocked the brand, messages closed, duplicate) and is
-recorded as failed, never retried blindly.
+private message with the platform's own client library, and a standalone post on the brand's own
+channel (an incident's status update: :meth:`Sender.post`), and how to look for a post it may
+have made already (``find_sent``, ``find_post``), so a send whose result was never recorded is
+reconciled before it is tried again. Errors are the product's: ``SourceRateLimited`` (carries
+``reset_at``) and ``SourceUnavailable`` are transient and retried with backoff;
+:class:`SendRejected` is the platform's final word (post deleted, author blocked the brand,
+messages closed, duplicate) and is recorded as failed, never retried blindly.
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ class OutgoingReply:
 
 
 @dataclass(frozen=True)
+class OutgoingPost:
+    """A standalone post on the brand's own channel (no post answered, no recipient)."""
+
+    #: The outbox row's idempotency key: one per approval, never reused.
+    idempotency_key: str
+    platform: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SentReceipt:
     """What the platform answered: the id and the URL of what was posted."""
 
@@ -66,4 +77,12 @@ class Sender(Protocol):
 
     def find_sent(self, reply: OutgoingReply, *, since: datetime) -> SentReceipt | None:
         """The brand's post for ``reply`` if it was made after ``since`` (reconciliation)."""
+        ...
+
+    def post(self, post: OutgoingPost) -> SentReceipt:
+        """Post ``post`` once on the brand's own channel; errors as for :meth:`send`."""
+        ...
+
+    def find_post(self, post: OutgoingPost, *, since: datetime) -> SentReceipt | None:
+        """The brand's standalone post for ``post`` if made after ``since`` (reconciliation)."""
         ...

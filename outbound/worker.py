@@ -5,11 +5,11 @@ One pass (:meth:`SenderWorker.step`)::
     claim due rows under a lease      committed as `sending`, attempt time stamped (store.outbox)
     for each row:
         reconcile first when an earlier attempt may have posted it:
-            Sender.find_sent(since = first attempt - margin)
+            Sender.find_sent (a standalone post: find_post) (since = first attempt - margin)
             found       -> record sent (nothing is posted again)
             not found   -> within the platform's echo grace: wait (the listener's echo may link it)
                            after it: stamp a new attempt (committed), then send
-        Sender.send
+        Sender.send (a standalone post: Sender.post)
             receipt          -> sent, with the platform's id and URL
             SendRejected     -> failed, in the platform's words; never retried by itself
             SourceRateLimited-> approved again after the platform's reset; the platform pauses
@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from core.backoff import Backoff
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceError, SourceRateLimited
-from outbound.base import OutgoingReply, Sender, SendRejected, SentReceipt
+from outbound.base import OutgoingPost, OutgoingReply, Sender, SendRejected, SentReceipt
 from store import outbox
 from store.outbox import OUTBOX_CHANNEL, Claim
 from store.polling import run_until_stopped
@@ -146,12 +146,15 @@ class SenderWorker:
 
     # -- the parts -----------------------------------------------------------------------
 
-    def _reconcile(self, sender: Sender, item: Claim, reply: OutgoingReply) -> bool:
+    def _reconcile(self, sender: Sender, item: Claim, reply: OutgoingReply | OutgoingPost) -> bool:
         """True: not posted before, a new attempt is stamped, send now. False: handled."""
         now = self.clock.now()
         since = (item.first_attempt_at or item.attempt_at or now) - self.margin
         try:
-            found = sender.find_sent(reply, since=since)
+            if isinstance(reply, OutgoingPost):
+                found = sender.find_post(reply, since=since)
+            else:
+                found = sender.find_sent(reply, since=since)
         except SourceError as exc:
             self._transient(item, exc, uncertain=True)
             return False
@@ -172,10 +175,10 @@ class SenderWorker:
             return False
         return True
 
-    def _send(self, sender: Sender, item: Claim, reply: OutgoingReply) -> None:
+    def _send(self, sender: Sender, item: Claim, reply: OutgoingReply | OutgoingPost) -> None:
         started = self.clock.now()
         try:
-            receipt = sender.send(reply)
+            receipt = deliver(sender, reply)
         except SendRejected as exc:
             self._failed(item, exc.reason)
         except SourceAuthError as exc:
@@ -246,8 +249,19 @@ class SenderWorker:
         log.warning("outbox #%d: this worker's lease ran out; its successor reconciles", item.id)
 
 
-def outgoing(item: Claim) -> OutgoingReply:
-    """What a sender needs from a claimed row."""
+def deliver(sender: Sender, what: OutgoingReply | OutgoingPost) -> SentReceipt:
+    """Post a reply, or a standalone post, through ``sender``."""
+    if isinstance(what, OutgoingPost):
+        return sender.post(what)
+    return sender.send(what)
+
+
+def outgoing(item: Claim) -> OutgoingReply | OutgoingPost:
+    """What a sender needs from a claimed row: a reply, or a post on the brand's channel."""
+    if item.standalone:
+        return OutgoingPost(
+            idempotency_key=item.idempotency_key, platform=item.platform, text=item.text
+        )
     return OutgoingReply(
         idempotency_key=item.idempotency_key,
         platform=item.platform,

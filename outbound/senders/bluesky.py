@@ -1,4 +1,5 @@
-"""Bluesky (atproto 0.0.73): replies as post records with a reply reference, private ones by chat.
+"""Bluesky (atproto 0.0.73): replies as post records with a reply reference, the brand's own
+posts as records without one, private replies by chat.
 
 Bluesky has no idempotency key, but a record's key (``rkey``) is the caller's to choose: each
 reply is created under a key derived from the outbox row's idempotency key
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
-from outbound.base import OutgoingReply, SendRejected, SentReceipt
+from outbound.base import OutgoingPost, OutgoingReply, SendRejected, SentReceipt
 from outbound.senders import TIMEOUT_S, parse_time, same_text
 
 log = logging.getLogger(__name__)
@@ -112,14 +113,32 @@ class BlueskySender:
             text=reply.text,
             reply=models.AppBskyFeedPost.ReplyRef(root=root, parent=parent),
         )
-        rkey = record_key(reply.idempotency_key)
+        return self._create(record, record_key(reply.idempotency_key))
+
+    def post(self, post: OutgoingPost) -> SentReceipt:
+        """Post a record of the brand's own (no reply reference) under the approval's key."""
+        self._login()
+        from atproto import models
+
+        record = models.AppBskyFeedPost.Record(
+            created_at=self.client.get_current_time_iso(), text=post.text
+        )
+        return self._create(record, record_key(post.idempotency_key))
+
+    def find_post(self, post: OutgoingPost, *, since: datetime) -> SentReceipt | None:
+        """The post under this approval's record key."""
+        self._login()
+        return self._record(record_key(post.idempotency_key))
+
+    def _create(self, record: Any, rkey: str) -> SentReceipt:
+        """Create ``record`` under ``rkey``; one already there is the post (never a second)."""
         try:
             made = self._call(self.client.app.bsky.feed.post.create, self.did, record, rkey=rkey)
         except SendRejected:
             existing = self._record(rkey)
             if existing is None:
                 raise
-            log.info("bluesky: reply %s was already posted as %s", rkey, existing.platform_id)
+            log.info("bluesky: post %s was already made as %s", rkey, existing.platform_id)
             return existing
         return SentReceipt(made.uri, web_url(self.web, self.handle, made.uri))
 

@@ -1,4 +1,5 @@
-"""Mastodon (Mastodon.py 2.3): replies with ``status_post``, private ones as direct mentions.
+"""Mastodon (Mastodon.py 2.3): replies and the brand's own posts with ``status_post``, private
+replies as direct mentions.
 
 Every post carries the outbox row's idempotency key in Mastodon's ``Idempotency-Key`` header:
 the instance answers a repeated key with the status it already made (Mastodon keeps keys for
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
-from outbound.base import OutgoingReply, SendRejected, SentReceipt
+from outbound.base import OutgoingPost, OutgoingReply, SendRejected, SentReceipt
 from outbound.senders import TIMEOUT_S, epoch_to_utc, html_text, parse_time, same_text
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,30 @@ class MastodonSender:
             idempotency_key=reply.idempotency_key,
         )
         return _receipt(status)
+
+    def post(self, post: OutgoingPost) -> SentReceipt:
+        """Post a public status of the brand's own, under the approval's idempotency key."""
+        status = self._call(
+            self.api.status_post,
+            post.text,
+            visibility="public",
+            idempotency_key=post.idempotency_key,
+        )
+        return _receipt(status)
+
+    def find_post(self, post: OutgoingPost, *, since: datetime) -> SentReceipt | None:
+        """The brand's public status with this text answering nothing, made since ``since``."""
+        reply = OutgoingReply(
+            idempotency_key=post.idempotency_key,
+            platform=post.platform,
+            text=post.text,
+            private=False,
+            in_reply_to=None,
+            thread_root=None,
+            recipient_id=None,
+            recipient_handle=None,
+        )
+        return self.find_sent(reply, since=since)
 
     def find_sent(self, reply: OutgoingReply, *, since: datetime) -> SentReceipt | None:
         """The brand's status with this text answering the same post, made since ``since``."""

@@ -1,4 +1,5 @@
-"""Reddit (praw 8): replies with ``Comment.reply``/``Submission.reply``, private ones as messages.
+"""Reddit (praw 8): replies with ``Comment.reply``/``Submission.reply``, private ones as messages,
+the brand's own posts as self posts (``Subreddit.submit``) on its profile or its subreddit.
 
 prawcore retries a request that met a 5xx or a dropped connection, twice, POSTs included: a
 reply whose first answer was lost could then be posted twice. The sender's client makes one
@@ -20,7 +21,7 @@ from prawcore.sessions import FiniteRetryStrategy
 from core.backoff import reset_in
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import SourceAuthError, SourceRateLimited, SourceUnavailable
-from outbound.base import OutgoingReply, SendRejected, SentReceipt
+from outbound.base import OutgoingPost, OutgoingReply, SendRejected, SentReceipt
 from outbound.senders import TIMEOUT_S, same_text
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ class RedditSender:
     The token needs the ``submit`` and ``history`` scopes, and ``privatemessages`` for private
     messages. ``username`` is the brand's account name, whose
     comment history reconciliation reads. ``oauth_url`` and ``reddit_url`` point praw elsewhere
-    (a loopback fake); ``subject`` heads private messages.
+    (a loopback fake); ``subject`` heads private messages. The brand's own posts (status updates)
+    go to ``status_subreddit`` (default: the account's profile, ``u_<username>``) as self posts
+    titled ``status_title``.
     """
 
     platform = "reddit"
@@ -54,6 +57,8 @@ class RedditSender:
         oauth_url: str | None = None,
         reddit_url: str | None = None,
         subject: str = "About your post",
+        status_subreddit: str | None = None,
+        status_title: str = "Status update",
         timeout: float = TIMEOUT_S,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
@@ -81,6 +86,10 @@ class RedditSender:
                 core._retry_strategy_class = _OneAttempt
         self.username = username.removeprefix("u/")
         self.subject = subject
+        self.status_subreddit = (status_subreddit or "").removeprefix("r/") or (
+            f"u_{self.username}"
+        )
+        self.status_title = status_title
         self.clock = clock
 
     def send(self, reply: OutgoingReply) -> SentReceipt:
@@ -130,6 +139,33 @@ class RedditSender:
                 return _receipt(comment)
         return None
 
+    def post(self, post: OutgoingPost) -> SentReceipt:
+        """Submit a self post on the brand's status subreddit (its profile by default)."""
+        started = self.clock.now()
+        subreddit = self.reddit.subreddit(self.status_subreddit)
+        submission = self._call(subreddit.submit, self.status_title, selftext=post.text)
+        if submission is None:
+            found = self.find_post(post, since=started)
+            if found is None:
+                raise SourceUnavailable("reddit: the post's answer was empty", source="reddit")
+            return found
+        return _post_receipt(submission)
+
+    def find_post(self, post: OutgoingPost, *, since: datetime) -> SentReceipt | None:
+        """The brand's self post with this text on its status subreddit, since ``since``."""
+        earliest = (since - CLOCK_SKEW).timestamp()
+        listing = self.reddit.redditor(self.username).submissions.new(limit=_PAGE)
+        for submission in self._call(list, listing):
+            data = vars(submission)
+            where = str(data.get("subreddit") or data.get("subreddit_name_prefixed") or "")
+            if (
+                float(data.get("created_utc") or 0) >= earliest
+                and where.removeprefix("r/").lower() == self.status_subreddit.lower()
+                and same_text(post.text, str(data.get("selftext") or ""))
+            ):
+                return _post_receipt(submission)
+        return None
+
     def _parent(self, fullname: str | None) -> Any:
         if fullname and fullname.startswith("t1_"):
             return self.reddit.comment(id=fullname[3:])
@@ -160,6 +196,13 @@ def _receipt(comment: Any) -> SentReceipt:
         link = str(data.get("link_id") or "")
         url = f"{WEB}/comments/{link[3:]}/_/{data.get('id')}/" if link else None
     return SentReceipt(str(data.get("name") or f"t1_{data.get('id')}"), url)
+
+
+def _post_receipt(submission: Any) -> SentReceipt:
+    data = vars(submission)
+    permalink = data.get("permalink")
+    url = f"{WEB}{permalink}" if permalink else data.get("url")
+    return SentReceipt(str(data.get("name") or f"t3_{data.get('id')}"), url)
 
 
 def translate_error(exc: Exception, *, clock: Clock = SYSTEM_CLOCK) -> Exception:

@@ -1,4 +1,5 @@
-"""X (tweepy 4.17, API v2): public replies with ``create_tweet``, private ones as messages.
+"""X (tweepy 4.17, API v2): public replies and the brand's own posts with ``create_tweet``,
+private replies as messages.
 
 tweepy's host is fixed to ``api.twitter.com``; ``api_base`` rewrites every request to another
 base (a loopback fake, or a proxy) with a ``requests`` adapter, which also sets the timeout
@@ -17,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from core.errors import ConfigError, SourceAuthError, SourceRateLimited, SourceUnavailable
-from outbound.base import OutgoingReply, SendRejected, SentReceipt
+from outbound.base import OutgoingPost, OutgoingReply, SendRejected, SentReceipt
 from outbound.senders import TIMEOUT_S, epoch_to_utc, parse_time, same_text
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,26 @@ class XSender:
         )
         tweet_id = str(body["data"]["id"])
         return SentReceipt(tweet_id, self._tweet_url(tweet_id))
+
+    def post(self, post: OutgoingPost) -> SentReceipt:
+        """Post a tweet of the brand's own (answering nothing)."""
+        body = self._call(self.client.create_tweet, text=post.text)
+        tweet_id = str(body["data"]["id"])
+        return SentReceipt(tweet_id, self._tweet_url(tweet_id))
+
+    def find_post(self, post: OutgoingPost, *, since: datetime) -> SentReceipt | None:
+        """The brand's tweet with this text answering nothing, since ``since``."""
+        reply = OutgoingReply(
+            idempotency_key=post.idempotency_key,
+            platform=post.platform,
+            text=post.text,
+            private=False,
+            in_reply_to=None,
+            thread_root=None,
+            recipient_id=None,
+            recipient_handle=None,
+        )
+        return self.find_sent(reply, since=since)
 
     def find_sent(self, reply: OutgoingReply, *, since: datetime) -> SentReceipt | None:
         """The brand's tweet or message with this text, answering the same post, since ``since``."""
