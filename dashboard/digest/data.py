@@ -30,6 +30,7 @@ from dashboard.digest.model import (
     IncidentRow,
     Voice,
 )
+from dashboard.digest.product_report import product_report_section
 from dashboard.digest.what_works import what_works
 from dashboard.digest.window import DayWindow
 from playbooks import metrics
@@ -99,6 +100,7 @@ def build_digest(
         digest.emerging = emerging_topics(engine, now=window.end)
         digest.voices = _voices(s, today, VOICES_N)
     digest.what_works = what_works(engine, now=window.end)
+    digest.product_report = product_report_section(engine, now=window.end)
     log.info(
         "digest for %s: %d mentions, %d new critics", window.day, len(today), len(opened_today)
     )

@@ -10,6 +10,7 @@ from dashboard.digest.window import DayWindow
 
 if TYPE_CHECKING:
     from dashboard.digest.what_works import WhatWorks
+    from scoring.topics.report import ProductReport
 
 Fmt = Literal["int", "pct", "min"]
 
@@ -154,6 +155,7 @@ class Digest:
     voices: list[Voice] = field(default_factory=list)
     hourly: list[HourBucket] = field(default_factory=list)
     what_works: WhatWorks | None = None
+    product_report: ProductReport | None = None
 
     @property
     def quiet(self) -> bool:
