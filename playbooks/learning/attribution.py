@@ -7,8 +7,8 @@ or the clock; ``now`` is an argument.
 Definitions (docs/learning.md explains them and their limits):
 
 - **template**: the playbook template a staff reply started from, ``<stage>/<key>`` of the
-  newest ``suggestion`` event before the reply (a variant, when the suggestion names one, is
-  appended: ``<stage>/<key>#<variant>``);
+  newest ``suggestion`` event before the reply; the case's template-experiment variant for that
+  stage (its ``experiment`` event), if any, is appended: ``<stage>/<key>#<variant>``;
 - **edit share**: how much staff changed the suggested text before it went out,
   ``1 − difflib`` similarity of the suggested and the sent text (0: sent as suggested,
   1: nothing of it kept);
@@ -226,14 +226,16 @@ def agent_of(actor: str, text: str, staff: set[str]) -> str:
 Renderer = Callable[[Mapping[str, Any]], str]
 
 
-def _template_of(data: Mapping[str, Any], keys: Callable[[str, str], str | None]) -> str | None:
+def _template_of(
+    data: Mapping[str, Any], keys: Callable[[str, str], str | None], variants: Mapping[str, str]
+) -> str | None:
     stage, topic = str(data.get("stage") or ""), str(data.get("topic") or "")
     if not stage or data.get("paused"):
         return None
     key = keys(stage, topic)
     if key is None:
         return None
-    variant = data.get("variant")
+    variant = data.get("variant") or variants.get(stage)
     return f"{stage}/{key}" + (f"#{variant}" if variant else "")
 
 
@@ -285,13 +287,16 @@ def attribute(
     replies: list[ReplyUse] = []
     thanked: list[str] = []
     walkaway_by: str | None = None
+    variants: dict[str, str] = {}
     for e in events:
         data = e.data or {}
-        if e.kind == "suggestion":
+        if e.kind == "experiment" and data.get("stage") and data.get("variant"):
+            variants[str(data["stage"])] = str(data["variant"])
+        elif e.kind == "suggestion":
             suggestion = data
         elif e.kind == "reply":
             text = e.body or ""
-            template = _template_of(suggestion, template_key) if suggestion else None
+            template = _template_of(suggestion, template_key, variants) if suggestion else None
             share = None
             if template is not None and suggestion is not None:
                 suggested = str(suggestion.get("text") or render(suggestion))

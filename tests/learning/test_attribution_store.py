@@ -164,6 +164,13 @@ def _store(engine: Engine) -> str:
             s,
             lost,
             T0,
+            "experiment",
+            data={"experiment": "warmth", "variant": "brief", "stage": "acknowledge"},
+        )
+        _event(
+            s,
+            lost,
+            T0,
             "suggestion",
             data={"stage": "acknowledge", "topic": "support", "fact_ids": [], "private": True},
         )
@@ -214,7 +221,7 @@ def test_attribution_of_a_crafted_store(engine: Engine) -> None:
     assert fan.durability == (STILL_POSITIVE, TOO_SOON)
     assert lost.agent == "dana"  # a board account keeps its name over its signature
     assert lost.channel == "private" and lost.reply_bucket == "4–24 h"
-    assert lost.templates == ("acknowledge/default",)
+    assert lost.templates == ("acknowledge/default#brief",)  # its experiment variant
     assert lost.edit_share is not None and lost.edit_share > 0.5
     assert lost.walkaway_by == "dana" and lost.durability is None
     assert lost.staff_minutes == 5.0 + 1.0
