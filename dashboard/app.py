@@ -39,6 +39,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("case", "Case", ":material/forum:", Permission.READ),
     ("outbox", "Outbox", ":material/outbox:", Permission.APPROVE_REPLY),
     ("goodwill", "Goodwill", ":material/redeem:", Permission.APPROVE_GOODWILL),
+    ("incidents", "Incidents", ":material/emergency:", Permission.READ),
     ("overview", "Overview", ":material/monitoring:", Permission.READ),
     ("topics", "Topics", ":material/topic:", Permission.READ),
     ("product_report", "Product report", ":material/summarize:", Permission.READ),
@@ -46,6 +47,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("fairness", "Fairness", ":material/balance:", Permission.READ),
     ("what_works", "What works", ":material/insights:", Permission.READ),
     ("playbook", "Playbook", ":material/menu_book:", Permission.READ),
+    ("experiments", "Experiments", ":material/science:", Permission.READ),
     ("export", "Analyst export", ":material/download:", Permission.EXPORT),
     ("users", "Users", ":material/manage_accounts:", Permission.MANAGE_USERS),
 )
