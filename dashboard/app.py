@@ -39,6 +39,7 @@ PAGES: tuple[tuple[str, str, str, Permission], ...] = (
     ("case", "Case", ":material/forum:", Permission.READ),
     ("outbox", "Outbox", ":material/outbox:", Permission.APPROVE_REPLY),
     ("goodwill", "Goodwill", ":material/redeem:", Permission.APPROVE_GOODWILL),
+    ("incidents", "Incidents", ":material/emergency:", Permission.READ),
     ("overview", "Overview", ":material/monitoring:", Permission.READ),
     ("topics", "Topics", ":material/topic:", Permission.READ),
     ("product_report", "Product report", ":material/summarize:", Permission.READ),

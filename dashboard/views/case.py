@@ -91,7 +91,8 @@ def header(detail: CaseDetail, now: datetime) -> None:
         plain(", ".join(latest.troll_reasons) or "none given")
     if case.incident:
         st.error(
-            "This case is part of an incident: templated replies are paused.",
+            "This case is part of an incident: its holding reply is suggested. See the "
+            "Incidents page.",
             icon=":material/emergency:",
         )
 

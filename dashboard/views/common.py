@@ -209,12 +209,14 @@ def banners(b: Board) -> None:
     incident = open_incident(b.engine)
     if incident is not None:
         st.error(
-            "Incident mode is on: templated replies are paused. Reply with care and check "
-            "with a lead before promising anything.",
+            "An incident is open: its critics are offered its holding reply. Reply with care "
+            "and check the Incidents page before promising anything.",
             icon=":material/emergency:",
         )
         plain(
-            f"Since {incident.started_at:%Y-%m-%d %H:%M} UTC ({incident.kind}): "
+            f"Since {incident.started_at:%Y-%m-%d %H:%M} UTC ({incident.kind}, "
+            f"{incident.topic or 'every topic'}, commander: "
+            f"{(incident.commander or 'nobody').removeprefix('user:')}): "
             f"{incident.reason or 'no reason given'}"
         )
 

@@ -11,7 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.auth import Permission
-from dashboard.views.common import Board, banners, board, plain, playbook, run_action
+from dashboard.views.common import (
+    Board,
+    banners,
+    board,
+    page_file,
+    plain,
+    playbook,
+    run_action,
+)
 from scoring.topics.service import (
     TopicSummary,
     merge_topics,
@@ -42,7 +50,7 @@ def _table(listed: list[TopicSummary]) -> pd.DataFrame:
     )
 
 
-def _alerts(listed: list[TopicSummary]) -> None:
+def _alerts(listed: list[TopicSummary], *, lead: bool) -> None:
     rising = [s for s in listed if s.trend.alert]
     if not rising:
         st.success("No topic is beyond its normal range in the last 24 hours.")
@@ -52,6 +60,9 @@ def _alerts(listed: list[TopicSummary]) -> None:
         plain(f"{s.label}: " + "; ".join(s.trend.reasons))
         for text in s.examples[:2]:
             plain(f"  e.g. {text}")
+        if lead and st.button("Open an incident", key=f"topic_incident_{s.id}"):
+            query = {"topic": s.seed or "general", "reason": f"Emerging topic: {s.label}"}
+            st.switch_page(page_file("incidents"), query_params=query)
 
 
 def _names(listed: list[TopicSummary]) -> dict[int, str]:
@@ -127,7 +138,7 @@ def render() -> None:
             "mention joins the nearest topic as it is scored. The last 24 hours are compared "
             "with each topic's own daily baseline."
         )
-        _alerts(listed)
+        _alerts(listed, lead=b.can(Permission.SWITCH_INCIDENT))
         st.dataframe(
             _table(listed),
             hide_index=True,

@@ -96,9 +96,9 @@ def test_incident__lead_switches_it_on_and_every_page_says_so(board_db: BoardDat
         inc = s.scalars(select(Incident).where(Incident.ended_at.is_(None))).one()  # type: ignore[union-attr]
     assert inc.started_by == "user:lena"
     queue = open_page("queue")
-    assert any("Incident mode is on" in e.value for e in queue.error)
+    assert any("An incident is open" in e.value for e in queue.error)
     case_page = open_page("case", query={"case": str(board_db.case_ids[0])})
-    assert case_page.text_area[0].value == ""  # templated replies paused
+    assert "working on it" in case_page.text_area[0].value  # the holding reply, never blank
 
 
 def test_incident__agents_cannot_switch_it(board_db: BoardData) -> None:

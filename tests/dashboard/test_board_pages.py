@@ -53,7 +53,7 @@ def test_overview__shows_counts_from_the_data(board_db: BoardData) -> None:
     assert metrics["Mentions"] == "18"  # 9 authors x 2 mentions
     assert metrics["Cases opened"] == "9"
     assert len(at.get("vega_lite_chart")) == 4  # volume, sentiment, funnel, walk-aways
-    assert any("Incident mode is on" in e.value for e in at.error)
+    assert any("An incident is open" in e.value for e in at.error)
     assert any(SPIKE_REASON in t.value for t in at.text)  # the reason, as plain text
 
 
