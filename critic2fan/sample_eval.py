@@ -13,13 +13,16 @@ from core.records import MentionRecord
 
 
 def sample_records() -> list[MentionRecord]:
-    """The bundled sample's mentions with their languages as `critic2fan import` stores them,
-    so the scorer flags what it flags in production."""
+    """The bundled sample's mentions as `critic2fan demo` stores them: with their languages (so
+    the scorer flags what it flags in production) and the brand's own accounts marked (the
+    sample is Brightloop's, whose accounts are the default ``brand.accounts``)."""
+    from core.config import BrandAccounts
     from listener.files import GoodRow, read_import_file
     from listener.language import with_language
+    from listener.matching import BrandIdentity
     from sample import MENTIONS_PATH
 
-    rows = read_import_file(MENTIONS_PATH)
+    rows = read_import_file(MENTIONS_PATH, brand=BrandIdentity.from_settings(BrandAccounts()))
     return [with_language(row.record) for row in rows if isinstance(row, GoodRow)]
 
 

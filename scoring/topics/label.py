@@ -28,6 +28,9 @@ KEPT_WORDS = frozenset(
     | {"move", "back", "down", "up", "off", "out", "online", "found", "find", "fill"}
 )
 TERMS = 6
+#: With at least this many topics, a word found in ``COMMON_SHARE`` of them is no topic's term.
+COMMON_FROM_TOPICS = 4
+COMMON_SHARE = 0.8
 EXAMPLES = 3
 
 
@@ -56,12 +59,17 @@ def distinctive_terms(
     average = per_class.mean()
     idf = np.log(1 + average / np.maximum(counts.sum(axis=0), 1))
     scores = tf * idf
+    # a word in nearly every topic (the brand's name, "thanks") names none of them
+    named_rows = [row for row, c in enumerate(classes) if c != NOISE]
+    if len(named_rows) >= COMMON_FROM_TOPICS:
+        spread = (counts[named_rows] > 0).mean(axis=0)
+        scores[:, spread >= COMMON_SHARE] = 0.0
     out = {}
     for row, c in enumerate(classes):
         if c == NOISE:
             continue
         order = np.argsort(-scores[row], kind="stable")
-        out[c] = [str(words[i]) for i in order[:top] if counts[row, i] > 0]
+        out[c] = [str(words[i]) for i in order[:top] if scores[row, i] > 0]
     return out
 
 

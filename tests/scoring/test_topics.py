@@ -166,3 +166,20 @@ def test_evaluation__themes_purity_and_rand() -> None:
     assert purity(["a", "a", "b", "b"], [1, 1, 1, 2]) == 0.75
     got = scores(["a", "a", "b", "b"], ["1", "1", "2", UNASSIGNED])
     assert got["purity"] == 1.0 and got["assigned_share"] == 0.75 and got["adjusted_rand"] < 1
+
+
+def test_distinctive_terms__a_word_in_every_topic_names_none() -> None:
+    import numpy as np
+
+    from scoring.topics.label import distinctive_terms
+
+    texts = [
+        "brightloop outage again, internet down",
+        "brightloop bill charged twice",
+        "brightloop speed slow every evening",
+        "brightloop support never answers chat",
+        "brightloop price rise hurts",
+    ]
+    terms = distinctive_terms(texts, np.array([0, 1, 2, 3, 4]))
+    assert all("brightloop" not in words for words in terms.values())
+    assert "outage" in terms[0] and "bill" in terms[1]
