@@ -30,8 +30,8 @@ from core.names import clean_name
 from playbooks.actions import Rejected
 from playbooks.engine import HIGH_GROUND, PILEON
 from playbooks.events import Event, StaffOverride, StaffReply
-from playbooks.incident_replies import holding_reply
 from playbooks.experiments.assign import playbook_for_case
+from playbooks.incident_replies import holding_reply
 from playbooks.loader import load_active_playbook
 from playbooks.persist import Applied, apply_event, state_of
 from playbooks.schema import Playbook
