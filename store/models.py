@@ -520,6 +520,7 @@ class ExperimentStop(SQLModel, table=True):
     stopped_by: str = Field(max_length=255, description="'user:<name>'")
     reason: str = Field(sa_column=Column(Text, nullable=False))
 
+
 __all__ = [
     "Author",
     "Case",

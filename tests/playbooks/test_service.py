@@ -98,9 +98,7 @@ def test_assign_and_note__name_the_user(engine, case_id, pb, t0) -> None:
     assert [e.body for e in events if e.kind == "note"] == ["VIP customer"]
 
 
-def test_set_incident__tags_cases_and_suggests_the_holding_reply(
-    engine, case_id, pb, t0
-) -> None:
+def test_set_incident__tags_cases_and_suggests_the_holding_reply(engine, case_id, pb, t0) -> None:
     usual = service.suggested_reply(engine, case_id, pb)
     changed = service.set_incident(engine, True, "lee", "regional outage", t0, playbook=pb)
     assert changed == 1 and service.incident_active(engine)
