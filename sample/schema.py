@@ -240,7 +240,17 @@ class SpikePost(_Model):
     brand_reply: Text | None = None
 
 
+class SpikeIncident(_Model):
+    """What the sample's lead writes on the outage's incident."""
+
+    topic: Text
+    holding: Text
+    root_cause: Text
+    fix: Text
+
+
 class SpikeFile(_Model):
+    incident: SpikeIncident
     status_thread: list[TimedText]
     megathread: Megathread
     accounts: list[SpikeAccount]

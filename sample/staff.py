@@ -19,11 +19,12 @@ from functools import cache
 
 from sqlalchemy.engine import Engine
 
-from playbooks import service
+from playbooks import incidents, service
 from playbooks.persist import state_of
 from playbooks.schema import Playbook
 from playbooks.state import CRITIC
 from sample import TRUTH_PATH
+from sample.data import load
 from store.engine import session_scope
 from store.incidents import newest_open_incident
 from store.one_thing import set_one_thing
@@ -54,8 +55,6 @@ def personas() -> Mapping[tuple[str, str], str]:
 @cache
 def one_things() -> Mapping[tuple[str, str], str]:
     """What would fix it, by ``(platform, handle)``, for the scripted critics that say."""
-    from sample.data import load
-
     return {
         (critic.platform, critic.handle): critic.one_thing
         for critics in load().conversations.root.values()
@@ -131,11 +130,32 @@ class SampleLead:
         return decided
 
     def _incident(self, now: datetime) -> int:
+        """The outage's incident gets its holding reply at once; any spike's incident is
+        closed an hour after closing is proposed, the outage's with its root cause and fix
+        recorded first (which drafts the "it's fixed" follow-ups)."""
         with session_scope(self.engine) as session:
             incident = newest_open_incident(session)
-            proposed = incident.close_proposed_at if incident is not None else None
+            if incident is None or incident.id is None:
+                return 0
+            incident_id, topic = incident.id, incident.topic
+            holding, proposed = incident.holding_reply, incident.close_proposed_at
+        story = load().spike.incident
+        outage = topic == story.topic
+        acted = 0
+        if outage and not holding:
+            incidents.set_holding_reply(
+                self.engine, incident_id, LEAD, story.holding, now, role="lead"
+            )
+            acted += 1
         if proposed is None or now - proposed < REVIEW_AFTER:
-            return 0
+            return acted
+        if outage:
+            incidents.record_root_cause(
+                self.engine, incident_id, LEAD, story.root_cause, now, role="lead"
+            )
+            incidents.record_fix(
+                self.engine, incident_id, LEAD, story.fix, now, role="lead", playbook=self.playbook
+            )
         reason = "volume back at its baseline; the outage is fixed"
         service.set_incident(self.engine, False, LEAD, reason, now, playbook=self.playbook)
-        return 1
+        return acted + 1

@@ -279,3 +279,29 @@ def test_demo__the_product_report_has_the_outage_on_top(clocked_demo: ClockedDem
     assert complaints[0].label == "outage"
     assert all(r.examples and r.authors and r.reach > 0 for r in complaints)
     assert sum(r.fans_won_back for r in rows) >= 10
+
+
+def test_demo__the_outage_ends_with_its_fixed_drafts(clocked_demo: ClockedDemo) -> None:
+    from store.models import Incident, IncidentCase, OutboxItem
+
+    with Session(clocked_demo.engine) as session:
+        (outage,) = session.execute(
+            select(Incident).where(col(Incident.topic) == "outage")
+        ).scalars()
+        links = list(
+            session.execute(
+                select(IncidentCase).where(col(IncidentCase.incident_id) == outage.id)
+            ).scalars()
+        )
+        drafts = list(
+            session.execute(
+                select(OutboxItem).where(
+                    col(OutboxItem.id).in_([link.followup_id for link in links if link.followup_id])
+                )
+            ).scalars()
+        )
+
+    assert outage.holding_reply and outage.root_cause and outage.fix and outage.ended_at
+    # one "it's fixed" follow-up per affected critic, each waiting for a lead's approval
+    assert len(drafts) >= 10 and len({d.case_id for d in drafts}) == len(drafts)
+    assert {d.state for d in drafts} == {"awaiting_approval"}
