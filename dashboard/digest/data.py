@@ -44,7 +44,7 @@ from store.cases import (
 )
 from store.digest import DayMention, authors_by_id, mention_texts, mentions_between
 from store.gaps import gaps_overlapping
-from store.incidents import incidents_overlapping
+from store.incidents import affected_counts, incidents_overlapping
 from store.models import Case, CaseEvent
 
 log = logging.getLogger(__name__)
@@ -284,6 +284,7 @@ def _conversions(s: Session, closed: Sequence[Case]) -> list[Conversion]:
 
 def _incidents(s: Session, window: DayWindow) -> list[IncidentRow]:
     rows = incidents_overlapping(s, window.start, window.end)
+    counts = affected_counts(s.connection(), [i.id for i in rows if i.id is not None])
     return [
         IncidentRow(
             kind=i.kind,
@@ -291,6 +292,11 @@ def _incidents(s: Session, window: DayWindow) -> list[IncidentRow]:
             ended_at=i.ended_at.astimezone(window.zone) if i.ended_at else None,
             reason=i.reason or "",
             started_by=i.started_by,
+            topic=i.topic or "",
+            commander=(i.commander or "").removeprefix("user:"),
+            affected=counts.get(i.id or -1, (0, 0))[0],
+            root_cause=i.root_cause or "",
+            fix=i.fix or "",
         )
         for i in rows
     ]

@@ -91,6 +91,12 @@ class IncidentRow:
     ended_at: datetime | None
     reason: str
     started_by: str
+    topic: str = ""
+    commander: str = ""
+    #: Cases tagged to it (the affected critics).
+    affected: int = 0
+    root_cause: str = ""
+    fix: str = ""
 
 
 @dataclass(frozen=True)
