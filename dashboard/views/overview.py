@@ -159,6 +159,10 @@ def incident_switch(b: Board) -> None:
     """Leads switch incident mode on (templated replies pause) or off."""
     current = open_incident(b.engine)
     with st.expander("Incident mode", expanded=current is not None):
+        st.caption(
+            "A brand-wide switch. An incident's scope, commander, holding reply, status updates, "
+            "root cause and fix are worked on the Incidents page."
+        )
         if current is None:
             reason = st.text_input("What is happening", key="incident_reason")
             pressed = st.button("Switch incident mode on", key="incident_on", type="primary")
