@@ -386,10 +386,17 @@ def incident_active(engine: Engine) -> bool:
         return incident_open(session)
 
 
-def suggested_reply(engine: Engine, case_id: int, playbook: Playbook | None = None) -> str:
+def suggested_reply(
+    engine: Engine,
+    case_id: int,
+    playbook: Playbook | None = None,
+    *,
+    now: datetime | None = None,
+) -> str:
     """The playbook's reply for the case now, for staff to edit. While an open case is part of
     an incident it is the incident's holding reply (never blank), except where the playbook
-    chose one calm statement or silence (a troll's, a pile-on's)."""
+    chose one calm statement or silence (a troll's, a pile-on's). ``now`` stamps a template
+    experiment's assignment when this is the case's first suggestion from it."""
     pb = playbook or _default_playbook()
     with Session(engine) as session:
         row = _case(session, case_id)
@@ -405,7 +412,7 @@ def suggested_reply(engine: Engine, case_id: int, playbook: Playbook | None = No
     if state.incident and state.is_open and stage not in (HIGH_GROUND, PILEON):
         own = incident.holding_reply if incident is not None else None
         return holding_reply(pb, own, topic=state.topic, name=name)
-    pb = playbook_for_case(engine, pb, case_id, stage, state.topic)  # a template experiment's
+    pb = playbook_for_case(engine, pb, case_id, stage, state.topic, now=now)  # an experiment's
     return render_reply(
         pb,
         stage,

@@ -114,8 +114,9 @@ def reopen(b: Board, case_id: int) -> str:
 
 
 def suggested_reply(b: Board, case_id: int) -> str:
-    """The playbook's suggested reply for the case now (empty during an incident)."""
-    return service.suggested_reply(b.engine, case_id, playbook())
+    """The playbook's suggested reply for the case now (the holding reply during an incident;
+    empty where the playbook keeps silent)."""
+    return service.suggested_reply(b.engine, case_id, playbook(), now=b.now())
 
 
 def set_incident(b: Board, *, on: bool, reason: str) -> str:

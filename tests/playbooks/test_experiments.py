@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.clock import as_utc
 from core.errors import InputError, PlaybookError
 from playbooks import service
 from playbooks.experiments import assign, results, stats
@@ -103,11 +104,15 @@ def test_suggested_reply__records_a_case_the_engine_did_not(
     (case_id,) = _open_cases(engine, feed, plain, t0, 1)
     assert _variants(engine) == {}
 
-    service.suggested_reply(engine, case_id, pb)
+    board_now = t0 + timedelta(days=3)
+    service.suggested_reply(engine, case_id, pb, now=board_now)
 
     assert _variants(engine) == {
         case_id: assign.variant_for(EXPERIMENT, case_id, ["warm", "brief"])
     }
+    with Session(engine) as s:
+        (row,) = s.exec(select(ExperimentAssignment)).all()
+    assert as_utc(row.assigned_at) == board_now  # stamped by the board's clock
 
 
 # -- stopping -------------------------------------------------------------------------------
