@@ -48,6 +48,20 @@ class OutgoingPost:
     platform: str
     text: str
 
+    def as_reply(self) -> OutgoingReply:
+        """The post as a public reply answering nothing: how senders that reconcile replies
+        find a standalone post too."""
+        return OutgoingReply(
+            idempotency_key=self.idempotency_key,
+            platform=self.platform,
+            text=self.text,
+            private=False,
+            in_reply_to=None,
+            thread_root=None,
+            recipient_id=None,
+            recipient_handle=None,
+        )
+
 
 @dataclass(frozen=True)
 class SentReceipt:

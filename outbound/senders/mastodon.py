@@ -75,17 +75,7 @@ class MastodonSender:
 
     def find_post(self, post: OutgoingPost, *, since: datetime) -> SentReceipt | None:
         """The brand's public status with this text answering nothing, made since ``since``."""
-        reply = OutgoingReply(
-            idempotency_key=post.idempotency_key,
-            platform=post.platform,
-            text=post.text,
-            private=False,
-            in_reply_to=None,
-            thread_root=None,
-            recipient_id=None,
-            recipient_handle=None,
-        )
-        return self.find_sent(reply, since=since)
+        return self.find_sent(post.as_reply(), since=since)
 
     def find_sent(self, reply: OutgoingReply, *, since: datetime) -> SentReceipt | None:
         """The brand's status with this text answering the same post, made since ``since``."""
