@@ -182,17 +182,12 @@ def set_holding_reply(
     role: str | None = None,
 ) -> Incident:
     """The commander or a lead sets what affected critics are told; a blank one is refused."""
-    actor = actor_of(user)
     text = check_holding(text)
     if len(text) > MAX_UPDATE_CHARS:
         raise InputError(f"the holding reply is longer than {MAX_UPDATE_CHARS} characters")
-    with session_scope(engine) as session:
-        incident = _open(session, incident_id)
-        _need_commander_or_lead(session, incident, actor, role, "set the holding reply")
-        incident.holding_reply = text
-        _note(incident, "holding_reply", actor, now)
-        session.add(incident)
-        return incident
+    return _write(
+        engine, incident_id, user, role, now, "holding_reply", text, "set the holding reply"
+    )
 
 
 def post_status_update(
@@ -278,15 +273,8 @@ def record_root_cause(
     role: str | None = None,
 ) -> Incident:
     """The commander or a lead writes down what went wrong."""
-    actor = actor_of(user)
     text = _text(text, "root cause", MAX_INCIDENT_TEXT_CHARS)
-    with session_scope(engine) as session:
-        incident = _open(session, incident_id)
-        _need_commander_or_lead(session, incident, actor, role, "record the root cause")
-        incident.root_cause = text
-        _note(incident, "root_cause", actor, now)
-        session.add(incident)
-        return incident
+    return _write(engine, incident_id, user, role, now, "root_cause", text, "record the root cause")
 
 
 def record_fix(
@@ -449,6 +437,27 @@ def _draft_followup(
         )
     )
     return item.id
+
+
+def _write(
+    engine: Engine,
+    incident_id: int,
+    user: str,
+    role: str | None,
+    now: datetime,
+    field: str,
+    text: str,
+    what: str,
+) -> Incident:
+    """Set one text ``field`` of an open incident, as its commander or a lead, noted."""
+    actor = actor_of(user)
+    with session_scope(engine) as session:
+        incident = _open(session, incident_id)
+        _need_commander_or_lead(session, incident, actor, role, what)
+        setattr(incident, field, text)
+        _note(incident, field, actor, now)
+        session.add(incident)
+        return incident
 
 
 def _open(session: Session, incident_id: int) -> Incident:
