@@ -29,6 +29,17 @@ def open_incidents(session: Session) -> list[Incident]:
     return list(session.exec(select(Incident).where(col(Incident.ended_at).is_(None))).all())
 
 
+def recently_closed_incidents(session: Session, limit: int) -> list[Incident]:
+    """The ``limit`` incidents that ended last, newest first."""
+    query = (
+        select(Incident)
+        .where(col(Incident.ended_at).is_not(None))
+        .order_by(col(Incident.ended_at).desc(), col(Incident.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
 def incident_open(session: Session) -> bool:
     """True while any incident is open."""
     query = select(Incident.id).where(col(Incident.ended_at).is_(None))

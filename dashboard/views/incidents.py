@@ -36,6 +36,7 @@ from store.incidents import (
     affected_counts,
     affected_critics,
     open_incidents,
+    recently_closed_incidents,
     update_posts,
     updates_of,
 )
@@ -45,6 +46,8 @@ from store.users import active_staff
 FLASH = "incidents_flash"
 PLATFORMS = ("x", "reddit", "mastodon", "bluesky")
 CRITICS_SHOWN = 50
+#: How many closed incidents the page lists.
+CLOSED_SHOWN = 10
 ANY = "(any)"
 
 
@@ -293,9 +296,19 @@ def render() -> None:
     with session_scope(b.engine) as session:
         active = open_incidents(session)
         updates = {i.id: updates_of(session, i.id or 0) for i in active}
+        closed = recently_closed_incidents(session, CLOSED_SHOWN)
         session.expunge_all()
     if not active:
         st.caption("No incident is open.")
+    render_active(b, active, updates)
+    closed_list(b, closed)
+
+
+def render_active(
+    b: Board, active: list[Incident], updates: dict[int | None, list[IncidentUpdate]]
+) -> None:
+    """Each open incident with its command panels."""
+    if not active:
         return
     ids = [i.id or 0 for i in active]
     with b.engine.connect() as conn:
@@ -311,6 +324,32 @@ def render() -> None:
             cause_and_fix(b, incident)
             critics_panel(critics.get(iid, []), iid)
             close_panel(b, incident)
+
+
+def closed_list(b: Board, closed: list[Incident]) -> None:
+    """The incidents that ended last: what happened, what was wrong, what changed."""
+    if not closed:
+        return
+    with b.engine.connect() as conn:
+        counts = affected_counts(conn, [i.id for i in closed if i.id is not None])
+    st.subheader("Recently closed")
+    for incident in closed:
+        ended = incident.ended_at
+        with st.expander(
+            f"#{incident.id} · {incident.topic or 'every topic'} · {incident.kind} · "
+            f"{incident.started_at:%Y-%m-%d %H:%M} to {ended:%Y-%m-%d %H:%M} UTC"
+            if ended is not None
+            else f"#{incident.id}"
+        ):
+            affected = counts.get(incident.id or -1, (0, 0))[0]
+            plain(
+                f"Commander: {_who(incident.commander)} · closed by {_who(incident.ended_by)} · "
+                f"affected critics: {affected}"
+            )
+            if incident.reason:
+                plain(f"What happened: {incident.reason}")
+            plain(f"Root cause: {incident.root_cause or 'not recorded'}")
+            plain(f"Fix: {incident.fix or 'not recorded'}")
 
 
 if __name__ == "__main__":

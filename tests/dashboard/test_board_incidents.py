@@ -87,3 +87,7 @@ def test_incidents__a_lead_closes_it(board_db: BoardData) -> None:
     with Session(board_db.engine) as s:
         assert (s.get(Incident, iid) or Incident(kind="", started_by="")).ended_at is not None
     assert any("No incident is open" in c.value for c in at.caption)
+    # it stays on the page, closed, with what was (not) recorded
+    assert any(h.value == "Recently closed" for h in at.subheader)
+    assert any(e.label.startswith(f"#{iid} ·") for e in at.expander)
+    assert "Root cause: not recorded" in texts(at)
