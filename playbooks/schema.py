@@ -119,6 +119,44 @@ class GoodwillBudget(_Strict):
     per_case: float = Field(100, ge=0)
 
 
+class LearningRules(_Strict):
+    """What the "What works" figures count with (docs/learning.md)."""
+
+    tier_bounds: list[int] = Field(
+        default_factory=lambda: [1_000, 10_000, 100_000],
+        min_length=1,
+        description="Follower counts where the follower tiers change, ascending.",
+    )
+    min_cases: int = Field(10, ge=1, description="Fewer decided cases: shown, not ranked.")
+    staff_minutes: dict[str, float] = Field(
+        default_factory=dict,
+        description="Minutes a staff action counts as, by trail kind (overrides the defaults).",
+    )
+    durability_days: list[int] = Field(
+        default_factory=lambda: [30, 90],
+        min_length=2,
+        max_length=2,
+        description="Days after becoming a fan at which durability is read.",
+    )
+    loud_flag_ratio: float = Field(
+        1.5, gt=1, description="Flag when the loudest fifth gets this many times the goodwill."
+    )
+
+    @field_validator("tier_bounds")
+    @classmethod
+    def _ascending(cls, value: list[int]) -> list[int]:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)) or value[0] <= 0:
+            raise ValueError("tier_bounds must be positive and ascending")
+        return value
+
+    @field_validator("staff_minutes")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in value.values()):
+            raise ValueError("staff_minutes must not be negative")
+        return value
+
+
 class SendingRules(_Strict):
     """Who may send a reply without a lead's approval."""
 
@@ -260,6 +298,7 @@ class Playbook(_Strict):
     goodwill: GoodwillBudget = Field(default_factory=GoodwillBudget)
     sending: SendingRules = Field(default_factory=SendingRules)
     spike: SpikeRules = Field(default_factory=SpikeRules)
+    learning: LearningRules = Field(default_factory=LearningRules)
     thanks_keywords: list[str] = Field(default_factory=lambda: ["thank", "thanks", "thx"])
     topics: dict[str, Topic] = Field(default_factory=dict)
     templates: dict[str, StageTemplates]

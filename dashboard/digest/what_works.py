@@ -61,14 +61,10 @@ def what_works(
 ) -> WhatWorks:
     """The section for the ``days`` before ``now``: for each dimension with at least two ranked
     values, the best one (a single ranked value compares with nothing)."""
-    policy = policy or LearningPolicy()
+    playbook = playbook or load_active_playbook()
+    policy = policy or LearningPolicy.from_rules(playbook.learning)
     rows = attributions(
-        engine,
-        now - timedelta(days=days),
-        now,
-        now=now,
-        playbook=playbook or load_active_playbook(),
-        policy=policy,
+        engine, now - timedelta(days=days), now, now=now, playbook=playbook, policy=policy
     )
     done = decided(rows)
     best = []

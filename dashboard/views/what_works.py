@@ -5,6 +5,7 @@ for leads, care by agent. Definitions and limits: docs/learning.md."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +19,14 @@ from playbooks.learning.cost import cost_per_fan
 from playbooks.learning.stats import DIMENSIONS, conversion_table, decided
 from store.models import Role
 
-POLICY = LearningPolicy()
+
+def playbook_policy() -> LearningPolicy:
+    """The active playbook's ``learning`` settings as a policy."""
+    from dashboard.views.common import playbook
+
+    return LearningPolicy.from_rules(playbook().learning)
+
+
 SAMPLE_NOTE = (
     "Sample data: these figures come from the bundled demo's scripted critics and replies. "
     "Agents are the sample team's signatures on the brand account's replies (^AK, — Priya)."
@@ -45,7 +53,8 @@ def _attributions(url: str, days: int) -> list[Attribution]:
     now = context().clock.now()
     with engine().connect() as conn:
         since, until = analytics.window(conn, days, now)
-    return attributions(engine(), since, until, now=now, playbook=playbook(), policy=POLICY)
+    policy = playbook_policy()
+    return attributions(engine(), since, until, now=now, playbook=playbook(), policy=policy)
 
 
 def conversion_frame(
@@ -210,10 +219,11 @@ def render() -> None:
     if b.demo:
         st.info(SAMPLE_NOTE, icon=":material/science:")
     days = window_days("what_works_window")
+    configured = playbook_policy()
     min_n = st.number_input(
-        "Fewest cases to rank a value", min_value=1, max_value=1000, value=POLICY.min_n
+        "Fewest cases to rank a value", min_value=1, max_value=1000, value=configured.min_n
     )
-    policy = LearningPolicy(min_n=int(min_n))
+    policy = replace(configured, min_n=int(min_n))
     rows = _attributions(str(b.engine.url), days)
     done = decided(rows)
     if not done:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from playbooks.schema import LearningRules
 from store.attribution import GoodwillRow, ScoredPost
 
 #: Case outcomes as attribution names them.
@@ -80,6 +81,18 @@ class LearningPolicy:
     durability_days: tuple[int, int] = (30, 90)
     #: The loudest fifth is flagged when its goodwill per case is this many times the rest's.
     loud_flag_ratio: float = 1.5
+
+    @classmethod
+    def from_rules(cls, rules: LearningRules) -> LearningPolicy:
+        """The policy a playbook's ``learning`` section sets (unset minutes keep defaults)."""
+        low, high = rules.durability_days
+        return cls(
+            tier_bounds=tuple(rules.tier_bounds),
+            min_n=rules.min_cases,
+            minutes={**DEFAULT_MINUTES, **rules.staff_minutes},
+            durability_days=(low, high),
+            loud_flag_ratio=rules.loud_flag_ratio,
+        )
 
     def tiers(self) -> tuple[str, ...]:
         """The tier names, smallest first."""
