@@ -173,6 +173,14 @@ class RedditSettings(Section):
     subreddits: list[str] = Field(
         default_factory=list, description="Subreddits to follow (posts and comments)."
     )
+    status_subreddit: str | None = Field(
+        None,
+        description="Where an incident's status updates are posted (e.g. r/BrandSupport); "
+        "default: the sending account's own profile.",
+    )
+    status_title: str = Field(
+        "Status update", min_length=1, description="The title of a status update's self post."
+    )
     search_all: bool = Field(True, description="Also search r/all for the keywords.")
     poll_seconds: float = Field(
         60.0,

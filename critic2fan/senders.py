@@ -103,6 +103,8 @@ def _reddit(settings: Settings) -> Sender:
         password=_require("reddit", "password", r.password, why),
         oauth_url=r.api_base_url,
         reddit_url=token_base or r.api_base_url,
+        status_subreddit=r.status_subreddit,
+        status_title=r.status_title,
     )
 
 
