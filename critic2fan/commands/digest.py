@@ -39,6 +39,7 @@ def digest_command(
     from core.clock import utcnow
     from dashboard.digest import SmtpMailer, parse_zone, run_digest
     from dashboard.digest.window import parse_day
+    from playbooks import load_active_playbook
 
     actx = app_context(ctx)
     settings = actx.settings
@@ -46,6 +47,7 @@ def digest_command(
     day = parse_day(date) if date else None
     role = to_role.strip().lower()
     mailer = SmtpMailer(settings.smtp, attempts=attempts)
+    playbook = load_active_playbook(settings.playbook_path, settings.facts_path)
 
     if daily_at is not None:
         from dashboard.digest.schedule import next_run, parse_hhmm, run_daily
@@ -56,7 +58,9 @@ def digest_command(
         engine = actx.engine()
 
         def job() -> None:
-            run = run_digest(engine, settings, zone=zone, send=True, role=role, mailer=mailer)
+            run = run_digest(
+                engine, settings, zone=zone, send=True, role=role, mailer=mailer, playbook=playbook
+            )
             typer.echo(f"digest for {run.day} sent to {len(run.recipients)} recipient(s)", err=True)
 
         first = next_run(daily_at, zone, utcnow()).isoformat(timespec="minutes")
@@ -65,7 +69,15 @@ def digest_command(
         return
 
     run = run_digest(
-        actx.engine(), settings, day=day, zone=zone, out=out, send=send, role=role, mailer=mailer
+        actx.engine(),
+        settings,
+        day=day,
+        zone=zone,
+        out=out,
+        send=send,
+        role=role,
+        mailer=mailer,
+        playbook=playbook,
     )
     if run.path is not None:
         typer.echo(f"digest for {run.day} written to {run.path}", err=True)

@@ -35,6 +35,7 @@ from dashboard.digest.what_works import what_works
 from dashboard.digest.window import DayWindow
 from playbooks import metrics
 from playbooks.priority import priority_now
+from playbooks.schema import Playbook
 from store.cases import (
     cases_by_id,
     cases_closed_between,
@@ -61,8 +62,10 @@ def build_digest(
     brand: str,
     now: datetime | None = None,
     top_n: int = TOP_N,
+    playbook: Playbook | None = None,
 ) -> Digest:
-    """Gather the day's digest (and the day before, for comparison)."""
+    """Gather the day's digest (and the day before, for comparison); ``playbook`` is the
+    brand's (None: the bundled one), whose templates and learning settings What works uses."""
     prev = window.previous
     digest = Digest(brand=brand, window=window, generated_at=now or utcnow())
     with Session(engine) as s:
@@ -99,7 +102,7 @@ def build_digest(
         digest.gaps = _gaps(s, window)
         digest.emerging = emerging_topics(engine, now=window.end)
         digest.voices = _voices(s, today, VOICES_N)
-    digest.what_works = what_works(engine, now=window.end)
+    digest.what_works = what_works(engine, now=window.end, playbook=playbook)
     digest.product_report = product_report_section(engine, now=window.end)
     log.info(
         "digest for %s: %d mentions, %d new critics", window.day, len(today), len(opened_today)

@@ -26,6 +26,7 @@ from dashboard.digest.message import build_message, save_message
 from dashboard.digest.render import RenderedDigest, render_digest
 from dashboard.digest.send import Mailer, SmtpMailer
 from dashboard.digest.window import day_window, yesterday
+from playbooks.schema import Playbook
 from store.users import active_emails
 
 log = logging.getLogger(__name__)
@@ -107,14 +108,17 @@ def run_digest(
     role: str = "lead",
     mailer: Mailer | None = None,
     now: datetime | None = None,
+    playbook: Playbook | None = None,
 ) -> DigestRun:
-    """Build the digest for ``day`` (default: yesterday in ``zone``) and save and/or send it."""
+    """Build the digest for ``day`` (default: yesterday in ``zone``) and save and/or send it.
+
+    ``playbook`` is the brand's (None: the bundled one): What works names its templates."""
     now = now or utcnow()
     zone = zone or ZoneInfo(settings.brand.timezone)
     day = day or yesterday(now, zone)
     window = day_window(day, zone)
     recipients = recipients_for(engine, settings, role) if send else ()
-    digest = build_digest(engine, window, brand=settings.brand.name, now=now)
+    digest = build_digest(engine, window, brand=settings.brand.name, now=now, playbook=playbook)
     rendered = render_digest(digest)
     msg = build_message(rendered, sender=settings.smtp.sender, recipients=recipients, date=now)
     path = out or (archive_path(settings, day, role) if send else None)

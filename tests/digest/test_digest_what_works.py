@@ -62,3 +62,18 @@ def test_digest__no_outcomes_no_section(engine: Engine) -> None:
     assert digest.what_works is not None and digest.what_works.decided == 0
     rendered = render_digest(digest)
     assert "WHAT WORKS" not in rendered.text and "What works" not in rendered.html
+
+
+def test_digest__what_works_counts_with_the_brands_playbook(engine: Engine) -> None:
+    from playbooks.loader import load_playbook
+    from playbooks.schema import LearningRules
+
+    _cases(engine, "billing", 12, 9, followers=200_000, gift=0.0)
+    _cases(engine, "speed", 12, 3, followers=10, gift=0.0)
+    strict = load_playbook()
+    strict = strict.model_copy(update={"learning": LearningRules(min_cases=20)})
+    digest = build_digest(engine, day_window(DAY, ZONE), brand="Brightloop", playbook=strict)
+    w = digest.what_works
+    # with the brand's minimum of 20 cases, twelve a topic rank nothing
+    assert w is not None and w.min_n == 20
+    assert not any(b.dimension == "topic" for b in w.best)
