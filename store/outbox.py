@@ -124,22 +124,10 @@ def create_draft(
         if mention is None:
             raise InputError(f"no mention #{mention_id}")
         in_reply_to = mention.external_id
-    item = OutboxItem(
-        case_id=case_id,
-        mention_id=mention_id,
-        platform=platform,
-        in_reply_to=in_reply_to,
-        private=private,
-        text=text,
-        state=S.DRAFT.value,
-        drafted_by=drafted_by,
-        drafted_at=now,
-        updated_by=drafted_by,
-        updated_at=now,
-    )
-    session.add(item)
-    session.flush()
-    return item
+    draft = _new_draft(platform=platform, text=text, drafted_by=drafted_by, now=now)
+    draft.case_id, draft.mention_id = case_id, mention_id
+    draft.in_reply_to, draft.private = in_reply_to, private
+    return _save(session, draft)
 
 
 def create_post(
@@ -160,20 +148,9 @@ def create_post(
     ).first()
     if existing is not None:
         return existing
-    item = OutboxItem(
-        case_id=None,
-        incident_update_id=incident_update_id,
-        platform=platform,
-        text=text,
-        state=S.DRAFT.value,
-        drafted_by=drafted_by,
-        drafted_at=now,
-        updated_by=drafted_by,
-        updated_at=now,
-    )
-    session.add(item)
-    session.flush()
-    return item
+    draft = _new_draft(platform=platform, text=text, drafted_by=drafted_by, now=now)
+    draft.incident_update_id = incident_update_id
+    return _save(session, draft)
 
 
 def submit_for_approval(
@@ -464,6 +441,19 @@ def _item(session: Session, item_id: int, allowed: Iterable[OutboxState]) -> Out
         want = " or ".join(sorted(s.value for s in allowed))
         raise InputError(f"outbox reply #{item_id} is {item.state}, not {want}")
     return item
+
+
+def _new_draft(*, platform: str, text: str, drafted_by: str, now: datetime) -> OutboxItem:
+    """An unsaved draft row, stamped as drafted and last changed by ``drafted_by``."""
+    return OutboxItem(
+        platform=platform,
+        text=text,
+        state=S.DRAFT.value,
+        drafted_by=drafted_by,
+        drafted_at=now,
+        updated_by=drafted_by,
+        updated_at=now,
+    )
 
 
 def _touch(
