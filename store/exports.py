@@ -363,6 +363,13 @@ CASES = ExportQuery(
     origin=_C.c.source,
 )
 
+#: What a case event's or a goodwill row's case is: its critic, platform and topic.
+_CASE_OF_ROW: Columns = (
+    ("case_author_id", _C.c.author_id),
+    ("case_source", _C.c.source),
+    ("case_topic", _C.c.topic),
+)
+
 CASE_EVENTS = ExportQuery(
     columns=(
         ("event_id", _E.c.id),
@@ -376,9 +383,7 @@ CASE_EVENTS = ExportQuery(
         ("body", _E.c.body),
         ("reason", _E.c.reason),
         ("data", cast(_E.c.data, Text)),
-        ("case_author_id", _C.c.author_id),
-        ("case_source", _C.c.source),
-        ("case_topic", _C.c.topic),
+        *_CASE_OF_ROW,
     ),
     source=_E.join(_C, _E.c.case_id == _C.c.id),
     key="event_id",
@@ -397,9 +402,7 @@ GOODWILL = ExportQuery(
         ("currency", _G.c.currency),
         ("note", _G.c.note),
         ("approved_by", _G.c.approved_by),
-        ("case_author_id", _C.c.author_id),
-        ("case_source", _C.c.source),
-        ("case_topic", _C.c.topic),
+        *_CASE_OF_ROW,
     ),
     source=_G.join(_C, _G.c.case_id == _C.c.id),
     key="goodwill_id",

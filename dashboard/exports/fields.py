@@ -110,6 +110,13 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("latest_mention_id", "int", "The critic's newest mention on it."),
 )
 
+#: What a case event's or a goodwill row's case is: its critic, platform and topic.
+CASE_OF_ROW_FIELDS: tuple[Field, ...] = (
+    Field("case_author_id", "int", "The case's critic.", "hash", required=True),
+    Field("case_source", "str", "The case's platform.", required=True, categorical=True),
+    Field("case_topic", "str", "The case's topic.", required=True, categorical=True),
+)
+
 CASE_EVENT_FIELDS: tuple[Field, ...] = (
     Field("event_id", "int", "Internal event id (stable, ascending).", required=True),
     Field("case_id", "int", "The case it belongs to.", required=True),
@@ -128,9 +135,7 @@ CASE_EVENT_FIELDS: tuple[Field, ...] = (
     Field("body", "str", "Reply or note text (neutralised in CSV)."),
     Field("reason", "str", "Why, in the actor's words or the rule's name."),
     Field("data", "str", "Details, as a JSON object."),
-    Field("case_author_id", "int", "The case's critic.", "hash", required=True),
-    Field("case_source", "str", "The case's platform.", required=True, categorical=True),
-    Field("case_topic", "str", "The case's topic.", required=True, categorical=True),
+    *CASE_OF_ROW_FIELDS,
 )
 
 GOODWILL_FIELDS: tuple[Field, ...] = (
@@ -143,9 +148,7 @@ GOODWILL_FIELDS: tuple[Field, ...] = (
     Field("currency", "str", "ISO currency code.", required=True, categorical=True),
     Field("note", "str", "Staff note."),
     Field("approved_by", "str", "Lead who approved an over-budget spend.", categorical=True),
-    Field("case_author_id", "int", "The case's critic.", "hash", required=True),
-    Field("case_source", "str", "The case's platform.", required=True, categorical=True),
-    Field("case_topic", "str", "The case's topic.", required=True, categorical=True),
+    *CASE_OF_ROW_FIELDS,
 )
 
 TOPIC_FIELDS: tuple[Field, ...] = (
