@@ -77,6 +77,7 @@ def gather_features(
         conn,
         author_ids={m.author_id for m in mentions if m.author_id is not None},
         authors_since=since - max(AUTHOR_WINDOW, HISTORY_WINDOW),
+        texts_since=since - AUTHOR_WINDOW,
         everyone_since=since - PILEON_WINDOW,
         until=until,
         model_name=model_name,

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, literal, select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
@@ -62,12 +63,15 @@ def behaviour_window(
     model_name: str,
     model_version: str,
     recent_limit: int,
+    texts_since: datetime | None = None,
 ) -> BehaviourWindow:
     """The authors' posts since ``authors_since``, everyone's since ``everyone_since``, profiles.
 
     Both windows end at ``until`` (inclusive) and skip deleted posts. Toxicity comes from the
     ``model_name`` / ``model_version`` score rows, so a re-scored history does not mix models.
-    At most ``recent_limit`` of everyone's posts are read, the newest.
+    At most ``recent_limit`` of everyone's posts are read, the newest. An author's post older
+    than ``texts_since`` comes back without its text ("": only its time and toxicity count),
+    so a long history window does not read every old post's text.
     """
     authors = sorted(author_ids)  # may be empty: posts with no author still see everyone's
     scored = and_(
@@ -75,11 +79,14 @@ def behaviour_window(
         col(Score.model_name) == model_name,
         col(Score.model_version) == model_version,
     )
+    text: Any = col(Mention.text)
+    if texts_since is not None:
+        text = case((col(Mention.created_at) >= texts_since, text), else_=literal(""))
     own = conn.execute(
         select(
             col(Mention.id),
             col(Mention.author_id),
-            col(Mention.text),
+            text,
             col(Mention.created_at),
             col(Score.toxicity),
         )

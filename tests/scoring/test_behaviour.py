@@ -128,6 +128,26 @@ def test_behaviour_window__reads_own_and_everyones_posts_with_this_models_toxici
     assert window.profiles == {1: ProfileRow(1, 3, None, None)}
 
 
+def test_behaviour_window__a_long_history_reads_old_posts_without_their_text(
+    any_engine: Engine,
+) -> None:
+    _seed(any_engine)
+    with any_engine.connect() as conn:
+        window = behaviour_window(
+            conn,
+            author_ids={1},
+            authors_since=T0 - timedelta(days=14),
+            texts_since=T0 - AUTHOR_WINDOW,
+            everyone_since=T0 - PILEON_WINDOW,
+            until=T0,
+            model_name="m",
+            model_version="1",
+            recent_limit=100,
+        )
+    texts = {p.id: p.text for p in window.author_posts}
+    assert texts == {1: CAMPAIGN, 2: ""}  # post 2 is 30 h old: its time counts, not its words
+
+
 def test_gather_features__matches_features_over_the_store_window(engine: Engine) -> None:
     _seed(engine)
     batch = [_view(9, 1, CAMPAIGN, T0)]
