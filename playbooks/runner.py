@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from core.backoff import Backoff
 from core.clock import SYSTEM_CLOCK, Clock
 from core.errors import ConfigError
-from core.pileon import PILEON_WINDOW
+from core.pileon import PILEON_WINDOW, fingerprint
 from playbooks.actions import IncidentTag
 from playbooks.events import PileOnFound, StaffReply, TimerFired
 from playbooks.persist import apply_event, edge_data, set_edge_data
@@ -61,7 +61,12 @@ from store.incidents import (
 )
 from store.leader import STANDBY_RETRY_S, LeaderLock, LockLost, leader_lock, wait_to_lead
 from store.models import Case
-from store.open_cases import all_incidents, is_brand_author, open_cases_of
+from store.open_cases import (
+    all_incidents,
+    is_brand_author,
+    open_cases_of,
+    open_cases_of_authors,
+)
 from store.outbox import OUTBOX_SENT_CHANNEL, link_echo, sent_uncounted
 from store.playbook_feed import (
     critic_posts_between,
@@ -346,6 +351,8 @@ class _Batch:
         self.saved_at = saved_at
         self.incidents = all_incidents(session)
         self.next_due = next_timer_due(session)
+        #: Pile-ons this batch answered: their words -> (first post, accounts).
+        self.pileons: dict[str, tuple[int, int]] = {}
 
     def run(
         self, limit: int, clock: datetime | None, now: datetime | None, until: datetime | None
@@ -454,21 +461,35 @@ class _Batch:
         )
         self._apply(row, event, at, mention.source)
         if in_pileon(score.troll_reasons or ()):
-            self._answer_pileon(mention.text, at)
+            self._answer_pileon(mention.text, author.id, at)
 
-    def _answer_pileon(self, text: str, at: datetime) -> None:
+    def _answer_pileon(self, text: str, author_id: int, at: datetime) -> None:
         """Tell every open case of the pile-on ``text`` is part of; the earliest one with an
-        open case carries the single statement (unless one already does)."""
-        posts = critic_posts_between(self.session, at - PILEON_WINDOW, at)
-        pileon = find_pileon(text, posts)
-        if pileon is None:
-            return
-        cases = [row for author in pileon.authors() for row in open_cases_of(self.session, author)]
-        led = any(row.state.get("pileon_lead") for row in cases)
+        open case carries the single statement (unless one already does).
+
+        The window is searched once per pile-on and batch: a later post of a pile-on the batch
+        already answered only tells its own author's cases, so a campaign of a thousand
+        accounts costs a thousand small steps, not a thousand searches of the hour.
+        """
+        words = fingerprint(text)
+        known = self.pileons.get(words)
+        if known is not None:
+            first_mention_id, accounts = known
+            authors = [author_id]
+        else:
+            posts = critic_posts_between(self.session, at - PILEON_WINDOW, at)
+            pileon = find_pileon(text, posts)
+            if pileon is None:
+                return
+            first_mention_id, accounts = pileon.first_mention_id, pileon.accounts
+            self.pileons[words] = (first_mention_id, accounts)
+            authors = pileon.authors()
+        cases = open_cases_of_authors(self.session, authors)
+        led = known is not None or any(row.state.get("pileon_lead") for row in cases)
         for row in cases:
             if row.state.get("pileon_of") is not None:
                 continue
-            found = PileOnFound(pileon.first_mention_id, pileon.accounts, lead=not led)
+            found = PileOnFound(first_mention_id, accounts, lead=not led)
             led = True
             self._apply(row, found, at, row.source)
 
